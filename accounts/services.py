@@ -1,0 +1,168 @@
+"""Every write to accounts: sign-up, e-mail verification, language, staff and manager accounts."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+
+from greenjobs.exceptions import DomainError
+from greenjobs.validators import normalize_mobile, normalize_national_id
+
+from .models import Kind
+from .tokens import email_verification_token
+
+User = get_user_model()
+
+
+def _identity_clean(*, email: str, national_id: str, mobile: str, exclude_pk=None) -> dict:
+    """Normalises the identifiers and checks they are free; raises ValidationError keyed by field."""
+    errors: dict[str, list] = {}
+    cleaned = {"email": User.objects.normalize_email(email.strip()).lower()}
+    for field, normalise, raw in (
+        ("national_id", normalize_national_id, national_id),
+        ("mobile", normalize_mobile, mobile),
+    ):
+        try:
+            cleaned[field] = normalise(raw)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    others = User.objects.exclude(pk=exclude_pk)
+    if others.filter(email__iexact=cleaned["email"]).exists():
+        errors.setdefault("email", []).append(_("An account with this e-mail address already exists."))
+    if "national_id" in cleaned and others.filter(national_id=cleaned["national_id"]).exists():
+        errors.setdefault("national_id", []).append(_("An account with this national ID already exists."))
+    if "mobile" in cleaned and others.filter(mobile=cleaned["mobile"]).exists():
+        errors.setdefault("mobile", []).append(_("An account with this mobile number already exists."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def applicant_sign_up(
+    *,
+    email: str,
+    password: str,
+    national_id: str,
+    mobile: str,
+    first_name: str,
+    last_name: str,
+    language: str = "fa",
+) -> "User":
+    cleaned = _identity_clean(email=email, national_id=national_id, mobile=mobile)
+    user = User(
+        username=cleaned["email"],
+        email=cleaned["email"],
+        national_id=cleaned["national_id"],
+        mobile=cleaned["mobile"],
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        kind=Kind.APPLICANT,
+        language=language if language in ("fa", "en") else "fa",
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    email_verification_send(user=user)
+    return user
+
+
+def email_verification_send(*, user) -> None:
+    from .tasks import send_verification_email
+
+    transaction.on_commit(lambda: send_verification_email.delay(user.pk))
+
+
+@transaction.atomic
+def email_verify(*, uidb64: str, token: str) -> "User":
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        user = User.objects.select_for_update().get(pk=pk)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:
+        raise DomainError(_("This verification link is not valid."), code="verification_invalid") from exc
+    if user.email_verified_at is not None:
+        return user
+    if not email_verification_token.check_token(user, token):
+        raise DomainError(
+            _("This verification link is not valid or has expired. Ask for a new one."),
+            code="verification_invalid",
+        )
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def user_set_language(*, user, language: str) -> None:
+    if language in ("fa", "en") and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None,
+    agency,
+    role: str,
+    actor,
+    mobile: str = "",
+) -> "User":
+    """An administrator creates an agency staff account; staff never sign themselves up."""
+    from agencies.services import membership_assign
+
+    user = User(
+        username=username.strip(),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        kind=Kind.AGENCY_STAFF,
+        mobile=normalize_mobile(mobile) if mobile else None,
+        email_verified_at=timezone.now(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership_assign(user=user, agency=agency, role=role, actor=actor)
+    return user
+
+
+@transaction.atomic
+def programme_manager_create(
+    *, username: str, email: str, first_name: str, last_name: str, password: str | None, actor
+) -> "User":
+    user = User(
+        username=username.strip(),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        kind=Kind.PROGRAMME_MANAGER,
+        email_verified_at=timezone.now(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def unverified_signups_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Applicants who never opened their verification link hold no data; their identifiers are freed."""
+    cutoff = timezone.now() - older_than
+    deleted, _per_model = User.objects.filter(
+        kind=Kind.APPLICANT, email_verified_at__isnull=True, date_joined__lt=cutoff, last_login__isnull=True
+    ).delete()
+    return deleted

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from greenjobs.exceptions import DomainError
+from greenjobs.permissions import role_required
+
+from . import selectors, services
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ResendVerificationForm,
+    SetPasswordForm,
+    SignUpForm,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.applicant_sign_up(
+                email=data["email"],
+                password=data["password1"],
+                national_id=data["national_id"],
+                mobile=data["mobile"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=get_language(),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return redirect("accounts:sign_up_done")
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def sign_up_done(request):
+    return render(request, "accounts/sign_up_done.html")
+
+
+def verify_email(request, uidb64, token):
+    try:
+        services.email_verify(uidb64=uidb64, token=token)
+    except DomainError as exc:
+        return render(request, "accounts/verify_failed.html", {"reason": exc.message}, status=400)
+    messages.success(request, _("Your e-mail address is verified. You can sign in now."))
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request):
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True)
+            .first()
+        )
+        if user is not None and user.needs_email_verification:
+            services.email_verification_send(user=user)
+        # The same answer whether or not the address has an account, so it reveals nothing.
+        messages.info(request, _("If an unverified account uses this address, a new link is on its way."))
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def dashboard(request):
+    """Sends each person to the landing page of their role."""
+    user = request.user
+    if user.is_applicant:
+        return redirect("accounts:applicant_dashboard")
+    if user.is_agency_staff:
+        return redirect("agencies:staff_dashboard")
+    if user.is_programme_manager:
+        return redirect("agencies:programme_dashboard")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "403.html", status=403)
+
+
+@role_required("applicant")
+def applicant_dashboard(request):
+    return render(
+        request, "accounts/applicant_dashboard.html", selectors.applicant_dashboard(user=request.user)
+    )
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    form_class=PasswordChangeForm,
+    success_url=reverse_lazy("accounts:password_change_done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_change_done.html"
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    form_class=PasswordResetForm,
+    email_template_name="accounts/email/password_reset_body.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    form_class=SetPasswordForm,
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,29 @@
+from django.shortcuts import render
+
+from greenjobs.permissions import role_required
+
+from . import selectors
+
+
+def home(request):
+    return render(request, "agencies/home.html", {"memorandum": selectors.current_memorandum()})
+
+
+def memorandum_detail(request):
+    return render(
+        request,
+        "agencies/memorandum.html",
+        {"memorandum": selectors.current_memorandum(), "agencies": selectors.agencies_with_obligations()},
+    )
+
+
+@role_required("agency_staff")
+def staff_dashboard(request):
+    return render(request, "agencies/staff_dashboard.html", selectors.staff_dashboard(user=request.user))
+
+
+@role_required("programme_manager")
+def programme_dashboard(request):
+    return render(
+        request, "agencies/programme_dashboard.html", selectors.programme_dashboard(user=request.user)
+    )

@@ -1,0 +1,22 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenjobs.settings.local")
+
+app = Celery("greenjobs")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work is declared here, in code, so every deployment runs the same schedule.
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "greenjobs.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "purge-unverified-signups": {
+        "task": "accounts.tasks.purge_unverified_signups",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -1,0 +1,60 @@
+"""Iranian identifiers: national ID (کد ملی) and mobile numbers, in every digit script."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold_digits
+
+
+def _strip(value: str) -> str:
+    return re.sub(r"[\s\-_.]", "", fold_digits(str(value or "")))
+
+
+def normalize_national_id(value: str) -> str:
+    """Returns the ten ASCII digits of a valid national ID, or raises ValidationError.
+
+    The last digit is a check digit: s = Σ digit[i]·(10−i) for the first nine, r = s mod 11;
+    the check digit is r when r < 2, else 11 − r. Codes of one repeated digit pass that sum
+    but are never issued, so they are refused too.
+    """
+    digits = _strip(value)
+    if not re.fullmatch(r"\d{8,10}", digits):
+        raise ValidationError(_("A national ID has exactly 10 digits."), code="national_id_format")
+    # Older cards drop leading zeros; the registry pads them back.
+    digits = digits.zfill(10)
+    if len(set(digits)) == 1:
+        raise ValidationError(_("This national ID is not valid."), code="national_id_repeated")
+    total = sum(int(digits[i]) * (10 - i) for i in range(9)) % 11
+    check = int(digits[9])
+    expected = total if total < 2 else 11 - total
+    if check != expected:
+        raise ValidationError(
+            _("This national ID is not valid: its check digit does not match."), code="national_id_checksum"
+        )
+    return digits
+
+
+def validate_national_id(value: str) -> None:
+    normalize_national_id(value)
+
+
+def normalize_mobile(value: str) -> str:
+    """Returns an Iranian mobile number as 09XXXXXXXXX, whatever prefix and digits it was typed with."""
+    digits = _strip(value).removeprefix("+")
+    if digits.startswith("0098"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("98") and len(digits) == 12:
+        digits = "0" + digits[2:]
+    elif digits.startswith("9") and len(digits) == 10:
+        digits = "0" + digits
+    if not re.fullmatch(r"09\d{9}", digits):
+        raise ValidationError(
+            _("Enter an Iranian mobile number such as 0912 345 6789."), code="mobile_format"
+        )
+    return digits
+
+
+def validate_mobile(value: str) -> None:
+    normalize_mobile(value)

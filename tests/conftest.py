@@ -1,0 +1,40 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from agencies import seed
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser and worker tests need real services; without them they skip, unless CI requires them."""
+    chromium = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
+    for item in items:
+        if item.get_closest_marker("browser") and not chromium:
+            if settings.REQUIRE_SERVICES:
+                raise pytest.UsageError(
+                    "REQUIRE_SERVICES=1 but Chromium is not installed (apt-get install chromium)"
+                )
+            item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
+        if item.get_closest_marker("celery_worker") and not settings.REDIS_AVAILABLE:
+            item.add_marker(pytest.mark.skip(reason="Redis is not reachable"))
+
+
+@pytest.fixture
+def agencies(db):
+    """The three signatories and the memorandum, as the data migration loads them.
+
+    Loaded again here because transactional tests (browser, worker) flush the migration's rows.
+    """
+    seed.load()
+    from agencies.models import Agency
+
+    return {agency.code: agency for agency in Agency.objects.all()}
+
+
+@pytest.fixture
+def memorandum(agencies):
+    from agencies.selectors import current_memorandum
+
+    return current_memorandum()
