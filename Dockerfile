@@ -1,0 +1,71 @@
+# Green Jobs Qom: one image for the web server (gunicorn), the Celery worker and Celery beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=greenjobs.settings.production \
+    PRIVATE_MEDIA_ROOT=/app/var/private \
+    WEB_CONCURRENCY=3
+
+# WeasyPrint's native libraries (Pango, HarfBuzz incl. subsetting, fontconfig, a base font,
+# MIME data) and gettext for compilemessages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz0b \
+        libharfbuzz-subset0 \
+        libfontconfig1 \
+        fonts-dejavu-core \
+        shared-mime-info \
+        gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+# Unprivileged runtime user. Its home holds fontconfig's cache; the code stays root-owned.
+RUN groupadd --system --gid 1000 app \
+    && useradd --system --uid 1000 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
+
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them. The project declares no packages
+# ([tool.setuptools] packages = []), so pyproject.toml alone is enough to install its pinned deps;
+# the code itself is used from /app.
+COPY pyproject.toml ./
+RUN pip install . \
+    && rm -rf build ./*.egg-info
+
+COPY . .
+
+# Build-time only values: production settings refuse to load without them; nothing connects to
+# the database here, and none of these values is kept in the image.
+RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://build:build@localhost:5432/build \
+    python manage.py compilemessages \
+    && SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://build:build@localhost:5432/build \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/var/private \
+    && chown -R app:app /app/var \
+    && chmod 755 /app/docker/entrypoint.sh
+
+USER app
+
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "/app/docker/healthcheck.py"]
+
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+# Workers: WEB_CONCURRENCY (gunicorn reads it; default 3 above, override per host: ~2 x CPUs + 1).
+CMD ["gunicorn", "greenjobs.wsgi:application", \
+     "--bind", "0.0.0.0:8000", \
+     "--timeout", "60", \
+     "--graceful-timeout", "30", \
+     "--max-requests", "1000", \
+     "--max-requests-jitter", "100", \
+     "--access-logfile", "-", \
+     "--error-logfile", "-"]
