@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +28,15 @@ class SignUpForm(BootstrapFormMixin, forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))
         elif password1:
+            # An unsaved user carries the details the similarity rule compares the password with.
+            candidate = get_user_model()(
+                username=cleaned.get("email", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
-                password_validation.validate_password(password1)
+                password_validation.validate_password(password1, candidate)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned

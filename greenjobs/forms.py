@@ -27,14 +27,16 @@ class BootstrapFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
-class JalaliDateField(forms.CharField):
+class JalaliDateField(forms.Field):
     """A date typed in the Jalali calendar (any digits), cleaned to a Gregorian date."""
 
+    widget = forms.TextInput
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 12)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("placeholder", "1404/01/15")
         self.widget.attrs.setdefault("dir", "ltr")
+        self.widget.attrs.setdefault("maxlength", "12")
 
     def prepare_value(self, value):
         if hasattr(value, "year"):
@@ -42,10 +44,30 @@ class JalaliDateField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else value
+        if hasattr(value, "year"):
+            return value
         if not value:
             return None
         try:
             return parse_jalali(value)
         except JalaliDateError as exc:
             raise forms.ValidationError(str(exc), code="invalid_date") from exc
+
+
+def apply_errors(form, exc) -> None:
+    """Puts a service's ValidationError (or DomainError) into the form, on its field where it names one."""
+    from django.core.exceptions import ValidationError
+
+    from .exceptions import DomainError
+
+    if isinstance(exc, DomainError):
+        form.add_error(None, str(exc.message))
+        return
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return
+    for message in getattr(exc, "messages", [str(exc)]):
+        form.add_error(None, message)
