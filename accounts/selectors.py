@@ -1,6 +1,6 @@
 def applicant_dashboard(*, user) -> dict:
-    """What an applicant's landing page shows: their profile and what they can do next."""
-    next_steps = []
-    if not user.mobile:
-        next_steps.append("add_mobile")
-    return {"profile": user, "next_steps": next_steps}
+    """What an applicant's landing page shows: their profile, their registrations and what comes next."""
+    from programs import selectors as programs_selectors
+
+    businesses = list(programs_selectors.business_list(user=user).order_by("-updated_at")[:5])
+    return {"profile": user, "businesses": businesses}

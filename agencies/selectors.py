@@ -35,7 +35,10 @@ def staff_dashboard(*, user) -> dict:
     colleagues = agency.memberships.filter(is_active=True).aggregate(
         **{role: Count("pk", filter=Q(role=role)) for role in StaffRole.values}
     )
+    from programs import selectors as programs_selectors
+
     return {
+        "registry_counts": programs_selectors.status_counts(user=user),
         "membership": membership,
         "agency": agency,
         "obligations": obligations,
@@ -59,4 +62,11 @@ def programme_dashboard(*, user) -> dict:
         verified_applicants=Count("pk", filter=Q(kind=Kind.APPLICANT, email_verified_at__isnull=False)),
         staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
     )
-    return {"memorandum": current_memorandum(), "agencies": agencies, "accounts": accounts}
+    from programs import selectors as programs_selectors
+
+    return {
+        "memorandum": current_memorandum(),
+        "agencies": agencies,
+        "accounts": accounts,
+        "registry_counts": programs_selectors.status_counts(user=user),
+    }

@@ -15,6 +15,10 @@ app.conf.beat_schedule = {
         "task": "greenjobs.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "expire-green-registrations": {
+        "task": "programs.tasks.expire_registrations",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

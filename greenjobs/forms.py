@@ -1,6 +1,7 @@
 from django import forms
 
-from .jalali import JalaliDateError, format_date, parse_jalali
+from .jalali import JalaliDateError, is_persian, parse_jalali, to_jalali
+from .text import to_persian_digits
 
 
 class BootstrapFormMixin:
@@ -39,8 +40,11 @@ class JalaliDateField(forms.Field):
         self.widget.attrs.setdefault("maxlength", "12")
 
     def prepare_value(self, value):
+        # Always the Jalali date, whatever the interface language: it is read back as Jalali.
         if hasattr(value, "year"):
-            return format_date(value)
+            jdate = to_jalali(value)
+            text = f"{jdate.year:04d}/{jdate.month:02d}/{jdate.day:02d}"
+            return to_persian_digits(text) if is_persian() else text
         return value
 
     def to_python(self, value):

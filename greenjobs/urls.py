@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", include("agencies.urls")),
     path("accounts/", include("accounts.urls")),
+    path("programs/", include("programs.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

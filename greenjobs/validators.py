@@ -58,3 +58,33 @@ def normalize_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     normalize_mobile(value)
+
+
+_BUSINESS_ID_WEIGHTS = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
+
+
+def normalize_business_id(value: str) -> str:
+    """Returns the 11 ASCII digits of a valid legal-entity national ID (شناسه ملی), or raises.
+
+    The check digit: with t = digit[9] + 2, s = Σ (t + digit[i])·w[i] over the first ten digits,
+    r = s mod 11 (10 counts as 0), and r must equal the eleventh digit.
+    """
+    digits = _strip(value)
+    if not re.fullmatch(r"\d{11}", digits):
+        raise ValidationError(_("A national business ID has exactly 11 digits."), code="business_id_format")
+    if len(set(digits)) == 1:
+        raise ValidationError(_("This national business ID is not valid."), code="business_id_repeated")
+    tens = int(digits[9]) + 2
+    total = sum((tens + int(digits[i])) * weight for i, weight in enumerate(_BUSINESS_ID_WEIGHTS)) % 11
+    if total == 10:
+        total = 0
+    if total != int(digits[10]):
+        raise ValidationError(
+            _("This national business ID is not valid: its check digit does not match."),
+            code="business_id_checksum",
+        )
+    return digits
+
+
+def validate_business_id(value: str) -> None:
+    normalize_business_id(value)

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from agencies import seed
+from programs import seed as programs_seed
 
 
 def pytest_collection_modifyitems(config, items):
@@ -23,11 +24,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def agencies(db):
-    """The three signatories and the memorandum, as the data migration loads them.
+    """The three signatories, the memorandum, the counties and occupations, as the data migrations load them.
 
     Loaded again here because transactional tests (browser, worker) flush the migration's rows.
     """
     seed.load()
+    programs_seed.load()
     from agencies.models import Agency
 
     return {agency.code: agency for agency in Agency.objects.all()}
@@ -38,3 +40,20 @@ def memorandum(agencies):
     from agencies.selectors import current_memorandum
 
     return current_memorandum()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded documents go to this test's own folder, so what is on disk can be asserted exactly."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache starts empty (the e-mail de-duplication keys live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()

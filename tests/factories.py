@@ -66,3 +66,213 @@ class StaffFactory(UserFactory):
 
 def make_staff(agency_code: str = "DOE", role: str = StaffRole.OFFICER, **kwargs):
     return StaffFactory(membership__agency_code=agency_code, membership__role=role, **kwargs)
+
+
+# --- programs ---------------------------------------------------------------------------------------------
+
+
+def valid_business_id(ten_digits: str) -> str:
+    weights = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
+    tens = int(ten_digits[9]) + 2
+    total = sum((tens + int(ten_digits[i])) * w for i, w in enumerate(weights)) % 11
+    return ten_digits + str(0 if total == 10 else total)
+
+
+def occupation(code: str = "GJ-EN-01"):
+    from programs.models import GreenOccupation
+
+    return GreenOccupation.objects.get(code=code)
+
+
+def county(code: str = "qom"):
+    from programs.models import County
+
+    return County.objects.get(code=code)
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    """A complete registration in the given status (draft by default), ready to submit."""
+
+    class Meta:
+        model = "programs.Business"
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(ApplicantFactory)
+    legal_name = factory.Sequence(lambda n: f"شرکت سبز پارس {n}")
+    national_business_id = factory.Sequence(lambda n: valid_business_id(f"{1010000000 + n:010d}"))
+    legal_form = "private_jsc"
+    sector = "energy"
+    county = factory.LazyFunction(county)
+    address = "قم، بلوار امین، کوچه ۱۲"
+    employees_total = 5
+    status = "draft"
+
+    @factory.post_generation
+    def search(obj, create, extracted, **kwargs):
+        obj.refresh_search_text()
+        if create:
+            obj.save(update_fields=["search_text"])
+
+
+class GreenJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.GreenJob"
+
+    business = factory.SubFactory(BusinessFactory)
+    occupation = factory.LazyFunction(occupation)
+    holder_name = "کاوه مرادی"
+    holder_national_id = factory.Sequence(lambda n: valid_national_id(f"{200000000 + n:09d}"))
+
+
+class BusinessDocumentFactory(factory.django.DjangoModelFactory):
+    """A document row with a real PDF stored in the private storage."""
+
+    class Meta:
+        model = "programs.BusinessDocument"
+
+    business = factory.SubFactory(BusinessFactory)
+    kind = "licence"
+    original_name = "licence.pdf"
+    content_type = "application/pdf"
+    uploaded_by = factory.LazyAttribute(lambda o: o.business.owner)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from greenjobs import uploads
+
+        stored = uploads.store_document(SimpleUploadedFile("licence.pdf", MINIMAL_PDF), "business-documents")
+        kwargs.update(stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256)
+        return super()._create(model_class, *args, **kwargs)
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def ready_to_submit(**kwargs):
+    """A draft registration with one green job and a licence: submission succeeds."""
+    business = BusinessFactory(**kwargs)
+    GreenJobFactory(business=business)
+    BusinessDocumentFactory(business=business)
+    return business
+
+
+# --- programs: a registration driven to a given status through the services ---------------------------------
+
+# One checklist line per requirement category: (category, baseline, current); permits are not measured.
+FULL_CHECKLIST = (
+    ("energy", "1200", "900"),
+    ("water", "500", "450"),
+    ("materials", "10", "9"),
+    ("waste", "5", "2"),
+    ("emissions", "100", "90"),
+    ("permits", None, None),
+)
+
+
+def fill_checklist(
+    business, officer, *, items=FULL_CHECKLIST, ready=True, summary="همه الزامات رعایت شده است"
+):
+    """The assigned officer records every line of the open checklist and, by default, hands it over."""
+    from decimal import Decimal
+
+    from programs.services import assessments
+
+    assessment = business.assessments.get(status="in_progress")
+    for category, baseline, current in items:
+        assessments.assessment_item_save(
+            assessment_id=assessment.pk,
+            actor=officer,
+            category=category,
+            description=f"بررسی {category}",
+            baseline=None if baseline is None else Decimal(baseline),
+            current=None if current is None else Decimal(current),
+        )
+    if ready:
+        assessments.assessment_mark_ready(assessment_id=assessment.pk, actor=officer, summary=summary)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def registration_in(
+    status: str,
+    *,
+    owner=None,
+    officer=None,
+    reviewer=None,
+    verified_kind: str = "new_green",
+    checklist_ready: bool = False,
+    **kwargs,
+):
+    """A registration brought to `status` the way people would: every move through business_transition.
+
+    `checklist_ready=True` with "under_assessment" also completes the checklist, so verify can succeed.
+    """
+    from programs.models import Business
+    from programs.services.registrations import business_transition
+
+    if owner is not None:
+        kwargs["owner"] = owner
+    business = ready_to_submit(**kwargs)
+    owner = business.owner
+    officer = officer or make_staff("DOE", StaffRole.OFFICER)
+    reviewer = reviewer or make_staff("DOE", StaffRole.REVIEWER)
+
+    def move(name, actor, **extra):
+        business_transition(business_id=business.pk, actor=actor, name=name, **extra)
+
+    if status == "draft":
+        return Business.objects.get(pk=business.pk)
+    move("submit", owner)
+    if status == "submitted":
+        return Business.objects.get(pk=business.pk)
+    move("start_assessment", officer)
+    if status == "under_assessment":
+        if checklist_ready:
+            fill_checklist(business, officer)
+        return Business.objects.get(pk=business.pk)
+    if status == "changes_requested":
+        move("request_changes", reviewer, reason="پروانه محیط زیست را بارگذاری کنید")
+    elif status == "rejected":
+        move("reject", reviewer, reason="الزامات رعایت نشده است")
+    elif status in ("verified", "expired"):
+        fill_checklist(business, officer)
+        move("verify", reviewer, verified_kind=verified_kind)
+        if status == "expired":
+            move("expire", None)
+    else:
+        raise ValueError(f"unknown status {status!r}")
+    return Business.objects.get(pk=business.pk)
+
+
+def registration_state(business) -> dict:
+    """Everything a refused action must leave as it was, read fresh from the database and the disk."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from programs.models import AssessmentItem, Business
+
+    fresh = Business.objects.get(pk=business.pk)
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return {
+        "status": fresh.status,
+        "status_changed_at": fresh.status_changed_at,
+        "verified_kind": fresh.verified_kind,
+        "expires_on": fresh.expires_on,
+        "submitted_at": fresh.submitted_at,
+        "assigned_officer": fresh.assigned_officer_id,
+        "events": fresh.events.count(),
+        "assessments": sorted(fresh.assessments.values_list("pk", "status", "decision")),
+        "items": AssessmentItem.objects.filter(assessment__business=fresh).count(),
+        "green_jobs": fresh.green_jobs.count(),
+        "documents": sorted(fresh.documents.values_list("stored_name", flat=True)),
+        "files": sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+        if root.exists()
+        else [],
+    }

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "greenjobs",
     "accounts",
     "agencies",
+    "programs",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share the words "status" and "kind"; name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "programs.models.RegistrationStatus",
+        "AssessmentStatusEnum": "programs.models.Assessment.Status",
+        "OccupationKindEnum": "programs.models.OccupationKind",
+        "DocumentKindEnum": "programs.models.DocumentKind",
+        "RegistrationActionEnum": "programs.api.serializers.ACTION_CHOICES",
+    },
 }
 
 # Repeated failed logins lock the username out for a while.
@@ -209,6 +218,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_FAILURE_VIEW = "greenjobs.views.csrf_failure"
+
+# How long a green verification holds before the business must be re-assessed.
+REGISTRATION_VALIDITY_DAYS = env.int("REGISTRATION_VALIDITY_DAYS", default=730)
+# Days a registration may wait in one stage before the DOE queue flags it as late.
+ASSESSMENT_SLA_DAYS = env.int("ASSESSMENT_SLA_DAYS", default=14)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="GreenQom-1405")
 

@@ -1,5 +1,7 @@
 """The one place templates format dates, digits and money (Jalali and Persian digits under fa)."""
 
+from decimal import Decimal
+
 from django import template
 
 from greenjobs import jalali, money
@@ -51,3 +53,15 @@ def pick(context, fa_text, en_text):
     if jalali.is_persian():
         return fa_text or en_text
     return en_text or fa_text
+
+
+@register.filter
+def quantity(value):
+    """A measured quantity: grouped, at most two decimals, no trailing zeros, in the reader's digits."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    if jalali.is_persian():
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text

@@ -219,3 +219,26 @@ def test_a_stored_date_is_shown_back_in_jalali():
     assert 'value="۱۴۰۳/۱۲/۳۰"' in html
     assert 'placeholder="1404/01/15"' in html
     assert 'dir="ltr"' in html
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fa", "۱۴۰۳/۱۲/۳۰"), ("en", "1403/12/30")])
+def test_the_date_field_shows_a_stored_date_in_jalali_and_reads_it_back_unchanged(language, shown):
+    stored = datetime.date(2025, 3, 20)
+    with translation.override(language):
+        field = JalaliDateField()
+        assert field.prepare_value(stored) == shown
+        assert field.clean(field.prepare_value(stored)) == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "shown"),
+    [
+        ("fa", "54000.00", "۵۴٬۰۰۰"),
+        ("en", "54000.00", "54,000"),
+        ("fa", "9.40", "۹٫۴"),
+        ("en", "1300.25", "1,300.25"),
+    ],
+)
+def test_quantities_are_grouped_without_trailing_zeros_in_the_readers_digits(language, value, shown):
+    with translation.override(language):
+        assert Template("{% load portal %}{{ value|quantity }}").render(Context({"value": value})) == shown

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from agencies import seed as agencies_seed
+from programs import demo as programs_demo
 
 
 class Command(BaseCommand):
@@ -11,7 +13,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         agencies_seed.load()
         accounts = accounts_demo.load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo accounts:"))
+        # The demo's own workflow would otherwise mail its fictional applicants on every transition.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            registrations = programs_demo.load()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is loaded ({registrations} new registrations). Demo accounts:")
+        )
         width = max(len(username) for username, _description in accounts)
         for username, description in accounts:
             self.stdout.write(f"  {username.ljust(width)}  {description}")

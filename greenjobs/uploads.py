@@ -1,0 +1,87 @@
+"""Uploaded documents: checked by content, stored privately under server-made names, read back by views
+that have already checked permission. Nothing here is ever served by the web server directly."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def private_storage() -> FileSystemStorage:
+    # Built per call so tests (and deployments) can move PRIVATE_MEDIA_ROOT through settings.
+    return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT), base_url=None)
+
+
+def check_document(uploaded) -> str:
+    """Returns the real content type of a PDF, JPEG or PNG upload; raises ValidationError otherwise."""
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty_file")
+    if uploaded.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s MB is accepted.") % {"limit": limit},
+            code="file_too_large",
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    content_type = kind.mime if kind else None
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "Only PDF, JPEG and PNG files are accepted, and this file is none of them, "
+                "whatever its name says."
+            ),
+            code="file_type",
+        )
+    if content_type == "application/pdf":
+        if not head.startswith(b"%PDF-"):
+            raise ValidationError(_("This PDF file is damaged."), code="file_damaged")
+    else:
+        try:
+            with Image.open(uploaded) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ValidationError(_("This image file is damaged."), code="file_damaged") from exc
+        finally:
+            uploaded.seek(0)
+    return content_type
+
+
+def store_document(uploaded, folder: str) -> StoredFile:
+    content_type = check_document(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    name = f"{folder}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
+    stored = private_storage().save(name, uploaded)
+    return StoredFile(
+        stored_name=stored, content_type=content_type, size=uploaded.size, sha256=digest.hexdigest()
+    )
+
+
+def open_document(stored_name: str):
+    return private_storage().open(stored_name, "rb")
+
+
+def delete_document(stored_name: str) -> None:
+    private_storage().delete(stored_name)

@@ -1,0 +1,85 @@
+"""API filters. They only parse and validate the query string; the selectors apply them, so the API
+and the staff pages filter with one and the same code."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from greenjobs.jalali import JalaliDateError, parse_jalali
+from greenjobs.text import fold_digits
+
+from .. import selectors
+from ..models import Assessment, Business, GreenOccupation, OccupationKind, RegistrationStatus, Sector
+
+_DATE = re.compile(r"\s*(\d{3,4})[/\-.]\d{1,2}[/\-.]\d{1,2}\s*")
+# Jalali years are in the 1300s and 1400s; Gregorian ones are not, so the year tells the calendar.
+_LAST_JALALI_YEAR = 1700
+
+
+class JalaliOrIsoDateField(forms.DateField):
+    """Accepts 2025-04-04 as well as 1404/01/15, in any digits."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            match = _DATE.fullmatch(fold_digits(value))
+            if match and int(match.group(1)) < _LAST_JALALI_YEAR:
+                try:
+                    return parse_jalali(value)
+                except JalaliDateError as exc:
+                    raise forms.ValidationError(str(exc), code="invalid") from exc
+        return super().to_python(value)
+
+
+class JalaliOrIsoDateFilter(filters.DateFilter):
+    field_class = JalaliOrIsoDateField
+
+
+class BusinessFilter(filters.FilterSet):
+    """The staff queue's filters."""
+
+    q = filters.CharFilter(label=_("Search by name, address or national business ID"))
+    status = filters.ChoiceFilter(choices=RegistrationStatus.choices)
+    sector = filters.ChoiceFilter(choices=Sector.choices)
+    county = filters.CharFilter(label=_("County code"))
+    verified_kind = filters.ChoiceFilter(choices=OccupationKind.choices)
+    knowledge_based = filters.BooleanFilter()
+    submitted_from = JalaliOrIsoDateFilter(label=_("Submitted on or after (ISO or Jalali date)"))
+    submitted_to = JalaliOrIsoDateFilter(label=_("Submitted on or before (ISO or Jalali date)"))
+
+    class Meta:
+        model = Business
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # The incoming queryset is business_list() without filters; asking the selector again with
+        # the filters keeps a single definition of what each filter means.
+        wanted = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        return selectors.business_list(user=self.request.user, filters=wanted)
+
+
+class OccupationFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search the catalogue (Persian or English)"))
+    sector = filters.ChoiceFilter(choices=Sector.choices)
+    kind = filters.ChoiceFilter(choices=OccupationKind.choices)
+
+    class Meta:
+        model = GreenOccupation
+        fields = []
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return selectors.occupations(
+            query=data.get("q") or "", sector=data.get("sector") or "", kind=data.get("kind") or ""
+        )
+
+
+class AssessmentFilter(filters.FilterSet):
+    # A plain number, not a model choice: an unknown or hidden business filters to nothing, it is no 400.
+    business = filters.NumberFilter(field_name="business_id")
+    status = filters.ChoiceFilter(choices=Assessment.Status.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["business", "status"]

@@ -1,0 +1,77 @@
+"""Who may see and do what in the registry. Pages, API and services all ask here."""
+
+from django.db.models import Q
+
+from greenjobs.permissions import membership_of
+
+from .models import Business, RegistrationStatus
+
+# What other agencies (not DOE) and the steering committee may read: the registry's outcome.
+PUBLICLY_SETTLED = (RegistrationStatus.VERIFIED, RegistrationStatus.EXPIRED)
+
+
+def agency_code(user) -> str | None:
+    membership = membership_of(user)
+    return membership.agency.code if membership else None
+
+
+def is_doe(user, *roles: str) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None and membership.agency.code == "DOE" and (not roles or membership.role in roles)
+    )
+
+
+def visible_businesses(user, queryset=None):
+    """The registrations this user may open; everything else answers 404."""
+    queryset = Business.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_applicant:
+        return queryset.filter(owner=user)
+    if is_doe(user):
+        # DOE works every case that has left the applicant's hands.
+        return queryset.exclude(status=RegistrationStatus.DRAFT)
+    if user.is_programme_manager:
+        return queryset.exclude(status=RegistrationStatus.DRAFT)
+    if membership_of(user) is not None:
+        return queryset.filter(status__in=PUBLICLY_SETTLED)
+    return queryset.none()
+
+
+def can_view_business(user, business) -> bool:
+    return visible_businesses(user, Business.objects.filter(pk=business.pk)).exists()
+
+
+def can_edit_business(user, business) -> bool:
+    return user.is_authenticated and business.owner_id == user.pk and business.is_editable_by_owner
+
+
+def can_view_documents(user, business) -> bool:
+    """Documents hold personal data: the owner, DOE and the steering committee, not other agencies."""
+    if not user.is_authenticated:
+        return False
+    if business.owner_id == user.pk:
+        return True
+    if business.status == RegistrationStatus.DRAFT:
+        return False
+    return is_doe(user) or user.is_programme_manager
+
+
+def can_work_queue(user) -> bool:
+    return is_doe(user)
+
+
+def can_manage_occupations(user) -> bool:
+    return agency_code(user) in ("DOE", "TVTO")
+
+
+def can_import(user) -> bool:
+    return is_doe(user, "officer", "manager")
+
+
+def assessment_scope(user):
+    """Q filter on Business for the assessment queue of this user."""
+    if is_doe(user):
+        return ~Q(status=RegistrationStatus.DRAFT)
+    return Q(pk__in=[])

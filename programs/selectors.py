@@ -1,0 +1,159 @@
+"""Reads for the registry: every list is filtered by who asks and runs a fixed number of queries."""
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Sum
+
+from greenjobs.text import search_key
+
+from . import permissions
+from .models import (
+    Assessment,
+    AssessmentItem,
+    Business,
+    GreenOccupation,
+    RegistrationEvent,
+    RegistrationStatus,
+)
+
+# What is waiting for DOE: submitted, or being assessed.
+OPEN_STATUSES = (RegistrationStatus.SUBMITTED, RegistrationStatus.UNDER_ASSESSMENT)
+
+
+def occupations(*, query: str = "", sector: str = "", kind: str = "", include_inactive: bool = False):
+    queryset = GreenOccupation.objects.all()
+    if not include_inactive:
+        queryset = queryset.filter(is_active=True)
+    if query:
+        queryset = queryset.filter(search_text__contains=search_key(query))
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("code")
+
+
+def business_list(*, user, filters: dict | None = None):
+    """The registrations a user may see, with what list pages show, annotated in the same query."""
+    filters = filters or {}
+    queryset = permissions.visible_businesses(user).select_related("county", "owner", "assigned_officer")
+    queryset = queryset.annotate(green_jobs_count=Count("green_jobs", distinct=True))
+    if filters.get("q"):
+        queryset = queryset.filter(search_text__contains=search_key(filters["q"]))
+    if filters.get("status") == "open":
+        filters = {**filters, "status": None}
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    for field in ("status", "sector", "verified_kind"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("county"):
+        queryset = queryset.filter(county__code=filters["county"])
+    if filters.get("knowledge_based") in (True, "true", "1", "yes"):
+        queryset = queryset.filter(is_knowledge_based=True)
+    elif filters.get("knowledge_based") in (False, "false", "0", "no"):
+        queryset = queryset.filter(is_knowledge_based=False)
+    if filters.get("submitted_from"):
+        queryset = queryset.filter(submitted_at__date__gte=filters["submitted_from"])
+    if filters.get("submitted_to"):
+        queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
+    return queryset
+
+
+def assessment_queue(*, user, filters: dict | None = None):
+    """DOE's queue: cases waiting longest first, so ageing is visible at the top."""
+    return (
+        business_list(user=user, filters=filters)
+        .filter(permissions.assessment_scope(user))
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def business_detail(*, user, business_id: int) -> Business | None:
+    """One registration with everything its page shows, or None when it does not exist for this user."""
+    return (
+        permissions.visible_businesses(user)
+        .select_related("county", "owner", "assigned_officer")
+        .prefetch_related(
+            Prefetch("green_jobs", queryset=_green_jobs()),
+            "documents",
+            Prefetch(
+                "events", queryset=RegistrationEvent.objects.select_related("actor").order_by("at", "pk")
+            ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("officer", "decided_by").prefetch_related(
+                    Prefetch("items", queryset=AssessmentItem.objects.order_by("pk"))
+                ),
+            ),
+        )
+        .filter(pk=business_id)
+        .first()
+    )
+
+
+def _green_jobs():
+    from .models import GreenJob
+
+    return GreenJob.objects.select_related("occupation").order_by("pk")
+
+
+def open_assessment(business: Business) -> Assessment | None:
+    """The assessment in progress or waiting for decision, from the prefetched list."""
+    for assessment in business.assessments.all():
+        if assessment.status != Assessment.Status.DECIDED:
+            return assessment
+    return None
+
+
+def reductions(queryset=None) -> dict:
+    """Yearly reductions per requirement category, summed in the database.
+
+    Each verified business counts once, with its latest verified assessment: a renewal re-measures
+    the same yearly consumption, it does not add a second saving.
+    """
+    latest_verified = (
+        Assessment.objects.filter(
+            business=OuterRef("assessment__business"), status=Assessment.Status.DECIDED, decision="verified"
+        )
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:1]
+    )
+    items = AssessmentItem.objects.filter(assessment=Subquery(latest_verified))
+    if queryset is not None:
+        items = items.filter(assessment__business__in=queryset)
+    saving = ExpressionWrapper(
+        F("baseline") - F("current"), output_field=DecimalField(max_digits=16, decimal_places=2)
+    )
+    rows = (
+        items.exclude(baseline__isnull=True)
+        .values("category", "unit")
+        .annotate(total_baseline=Sum("baseline"), total_current=Sum("current"), saving=Sum(saving))
+        .order_by("category")
+    )
+    return {
+        row["category"]: {
+            "category": row["category"],
+            "unit": row["unit"],
+            "baseline": row["total_baseline"],
+            "current": row["total_current"],
+            "saving": row["saving"],
+        }
+        for row in rows
+    }
+
+
+def non_compliance_counts():
+    """G2: how often each requirement was found unmet, in assessments that were decided."""
+    return (
+        AssessmentItem.objects.filter(compliant=False, assessment__status=Assessment.Status.DECIDED)
+        .values("category")
+        .annotate(count=Count("pk"))
+        .order_by("category")
+    )
+
+
+def status_counts(*, user) -> dict:
+    rows = permissions.visible_businesses(user).values("status").annotate(count=Count("pk")).order_by()
+    return {row["status"]: row["count"] for row in rows}
+
+
+def business_queryset_for_export(*, user):
+    return business_list(user=user).filter(~Q(status="draft"))

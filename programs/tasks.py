@@ -1,0 +1,32 @@
+from celery import shared_task
+from django.core.cache import cache
+
+from . import emails
+from .models import RegistrationEvent
+from .services import imports, registrations
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
+def send_registration_event_email(self, event_id: int) -> str:
+    # A re-delivered task (worker died after sending) must not mail the applicant twice.
+    if not cache.add(f"programs:event-mail:{event_id}", "sent", timeout=7 * 24 * 3600):
+        return "duplicate"
+    event = RegistrationEvent.objects.select_related("business__owner").filter(pk=event_id).first()
+    if event is None:
+        return "gone"
+    try:
+        emails.send_registration_event(event)
+    except OSError as exc:
+        cache.delete(f"programs:event-mail:{event_id}")
+        raise self.retry(exc=exc) from exc
+    return "sent"
+
+
+@shared_task(time_limit=600, soft_time_limit=570)
+def expire_registrations() -> int:
+    return registrations.registrations_expire_due()
+
+
+@shared_task(time_limit=30 * 60, soft_time_limit=29 * 60, acks_late=True)
+def run_import(job_id: int) -> str:
+    return imports.import_run(job_id=job_id)

@@ -1,0 +1,80 @@
+"""The registration lifecycle as data: which move is allowed from where, and who may make it."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import RegistrationStatus as S
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    who: str  # "owner", "doe_officer", "doe_reviewer" or "system"
+    label: object  # the button, as the actor sees it
+    needs_reason: bool = False
+    style: str = "primary"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit", (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED, "owner", _("Submit for assessment")
+        ),
+        Transition(
+            "request_renewal",
+            (S.VERIFIED, S.EXPIRED),
+            S.SUBMITTED,
+            "owner",
+            _("Ask for renewal"),
+            style="secondary",
+        ),
+        Transition(
+            "start_assessment", (S.SUBMITTED,), S.UNDER_ASSESSMENT, "doe_officer", _("Start the assessment")
+        ),
+        Transition(
+            "verify", (S.UNDER_ASSESSMENT,), S.VERIFIED, "doe_reviewer", _("Verify as green"), style="success"
+        ),
+        Transition(
+            "request_changes",
+            (S.UNDER_ASSESSMENT,),
+            S.CHANGES_REQUESTED,
+            "doe_reviewer",
+            _("Return for changes"),
+            needs_reason=True,
+            style="warning",
+        ),
+        Transition(
+            "reject",
+            (S.UNDER_ASSESSMENT,),
+            S.REJECTED,
+            "doe_reviewer",
+            _("Reject"),
+            needs_reason=True,
+            style="danger",
+        ),
+        Transition("expire", (S.VERIFIED,), S.EXPIRED, "system", _("Expire")),
+    )
+}
+
+
+def actor_can(transition: Transition, business, user) -> bool:
+    """Whether this user holds the role the transition needs, for this registration."""
+    from greenjobs.permissions import membership_of
+
+    if transition.who == "system":
+        return False
+    if transition.who == "owner":
+        return user.is_authenticated and business.owner_id == user.pk
+    membership = membership_of(user)
+    if membership is None or membership.agency.code != "DOE":
+        return False
+    return {"doe_officer": "officer", "doe_reviewer": "reviewer"}[transition.who] == membership.role
+
+
+def available_actions(business, user) -> list[Transition]:
+    """The transitions to offer this user as buttons; the service checks again when one is pressed."""
+    return [t for t in TRANSITIONS.values() if business.status in t.source and actor_can(t, business, user)]
