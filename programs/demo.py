@@ -49,6 +49,9 @@ REGISTRATIONS = [
     ("قالی‌بافان رنگ‌گیاهی", "1086000010", "kahak", "manufacturing", ["GJ-MF-03"], False, "changes_requested", "", 12),
     ("ریخته‌گری دود سیاه", "1086000011", "qom", "manufacturing", ["GJ-MF-01"], False, "rejected", "", 40),
     ("بوم‌گردی کویر مسیله", "1086000012", "qom", "tourism", ["GJ-TO-01"], False, "draft", "", 2),
+    ("بازیافت الکترونیک البرز", "1086000013", "qom", "waste", ["GJ-WS-03", "GJ-WS-03"], True, "verified", "new_green", 70),
+    ("آب‌رسان قطره‌ای کهک", "1086000014", "kahak", "water", ["GJ-WA-01", "GJ-WA-01"], False, "verified", "greened_existing", 60),
+    ("ساختمان سبز پردیس", "1086000015", "jafarabad", "construction", ["GJ-CN-01", "GJ-CN-03"], False, "verified", "greened_existing", 50),
 ]  # fmt: skip
 
 MEASUREMENTS = [

@@ -24,4 +24,4 @@ def test_loading_the_demo_twice_adds_no_registrations_or_events(agencies):
 
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert (Business.objects.count(), RegistrationEvent.objects.count()) == before == (12, before[1])
+    assert (Business.objects.count(), RegistrationEvent.objects.count()) == before == (15, before[1])

@@ -136,10 +136,6 @@ def test_html_renamed_pdf_is_rejected_and_nothing_is_stored(client, owner, draft
     assert files_on_disk(private_media) == before["files"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: locale/fa/LC_MESSAGES/django.po has no entries for greenjobs/uploads.py or programs/",
-)
 def test_the_rejection_is_told_in_persian_to_a_persian_reader(client, draft, private_media):
     draft.owner.language = "fa"
     draft.owner.save(update_fields=["language"])

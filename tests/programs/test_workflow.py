@@ -582,10 +582,6 @@ def test_a_decision_mail_carries_the_reason(django_capture_on_commit_callbacks):
     assert "Reason given: پساب تصفیه نمی‌شود" in message.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: locale/fa/LC_MESSAGES/django.po has no entries for programs/ (fa e-mail subject is English)",
-)
 def test_a_persian_owner_is_mailed_in_persian(django_capture_on_commit_callbacks):
     business = ready_to_submit(legal_name="شرکت سبز کویر")
     business.owner.language = "fa"
