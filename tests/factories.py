@@ -323,7 +323,9 @@ def loan_draft(*, scheme=None, business=None, amount=1_000_000_000, jobs=3):
         applicant=business.owner, business=business, scheme=scheme,
         data={"amount": amount, "purpose": "خرید پنل خورشیدی", "energy_saving_kwh": 40000},
     )
-    applications.planned_job_set(application_id=application.pk, actor=business.owner, occupation=occupation(), count=jobs)
+    applications.planned_job_set(
+        application_id=application.pk, actor=business.owner, occupation=occupation(), count=jobs
+    )
     applications.document_upload(
         application_id=application.pk, actor=business.owner, kind="business_plan",
         uploaded=SimpleUploadedFile("plan.pdf", MINIMAL_PDF),
