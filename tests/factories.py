@@ -320,14 +320,18 @@ def loan_draft(*, scheme=None, business=None, amount=1_000_000_000, jobs=3):
     scheme = scheme or LoanSchemeFactory()
     business = business or verified_business()
     application = applications.application_create(
-        applicant=business.owner, business=business, scheme=scheme,
+        applicant=business.owner,
+        business=business,
+        scheme=scheme,
         data={"amount": amount, "purpose": "خرید پنل خورشیدی", "energy_saving_kwh": 40000},
     )
     applications.planned_job_set(
         application_id=application.pk, actor=business.owner, occupation=occupation(), count=jobs
     )
     applications.document_upload(
-        application_id=application.pk, actor=business.owner, kind="business_plan",
+        application_id=application.pk,
+        actor=business.owner,
+        kind="business_plan",
         uploaded=SimpleUploadedFile("plan.pdf", MINIMAL_PDF),
     )
     application.refresh_from_db()
