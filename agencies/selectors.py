@@ -35,10 +35,12 @@ def staff_dashboard(*, user) -> dict:
     colleagues = agency.memberships.filter(is_active=True).aggregate(
         **{role: Count("pk", filter=Q(role=role)) for role in StaffRole.values}
     )
+    from incentives import selectors as incentives_selectors
     from programs import selectors as programs_selectors
 
     return {
         "registry_counts": programs_selectors.status_counts(user=user),
+        "loan_queue_count": incentives_selectors.staff_queue(user=user).count(),
         "membership": membership,
         "agency": agency,
         "obligations": obligations,
@@ -62,9 +64,11 @@ def programme_dashboard(*, user) -> dict:
         verified_applicants=Count("pk", filter=Q(kind=Kind.APPLICANT, email_verified_at__isnull=False)),
         staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
     )
+    from incentives import selectors as incentives_selectors
     from programs import selectors as programs_selectors
 
     return {
+        "loan_funnel": incentives_selectors.funnel(),
         "memorandum": current_memorandum(),
         "agencies": agencies,
         "accounts": accounts,

@@ -4,4 +4,6 @@ urlpatterns = [
     path("auth/", include("accounts.api.urls")),
     path("", include("agencies.api.urls")),
     path("", include("programs.api.urls")),
+    path("", include("incentives.api.urls")),
+    path("", include("training.api.urls")),
 ]

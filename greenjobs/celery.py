@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.expire_registrations",
         "schedule": crontab(hour=1, minute=0),
     },
+    "refresh-loan-arrears": {
+        "task": "incentives.tasks.refresh_arrears",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

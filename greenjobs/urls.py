@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("loans/", include("incentives.urls")),
+    path("training/", include("training.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

@@ -276,3 +276,127 @@ def registration_state(business) -> dict:
         if root.exists()
         else [],
     }
+
+
+# --- incentives -------------------------------------------------------------------------------------------
+
+
+class LoanSchemeFactory(factory.django.DjangoModelFactory):
+    """An open scheme: 10 billion Rials, up to 2 billion each, 4% over 36 months after 6 months' grace."""
+
+    class Meta:
+        model = "incentives.LoanScheme"
+
+    code = factory.Sequence(lambda n: f"GL{n:03d}")
+    title_fa = factory.Sequence(lambda n: f"تسهیلات مشاغل سبز {n}")
+    title_en = factory.Sequence(lambda n: f"Green jobs loans {n}")
+    budget = 10_000_000_000
+    max_amount = 2_000_000_000
+    min_amount = 0
+    interest_rate = "4.00"
+    term_months = 36
+    grace_months = 6
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=60))
+
+
+def verified_business(**kwargs):
+    """A registration DOE has verified (status set directly: the registry's workflow is tested elsewhere)."""
+    business = BusinessFactory(**kwargs)
+    business.status = "verified"
+    business.verified_kind = "new_green"
+    business.verified_at = timezone.now()
+    business.expires_on = timezone.localdate() + timezone.timedelta(days=700)
+    business.save()
+    return business
+
+
+def loan_draft(*, scheme=None, business=None, amount=1_000_000_000, jobs=3):
+    """A draft application that meets every rule: submitting it succeeds."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incentives.services import applications
+
+    scheme = scheme or LoanSchemeFactory()
+    business = business or verified_business()
+    application = applications.application_create(
+        applicant=business.owner,
+        business=business,
+        scheme=scheme,
+        data={"amount": amount, "purpose": "خرید پنل خورشیدی", "energy_saving_kwh": 40000},
+    )
+    applications.planned_job_set(
+        application_id=application.pk, actor=business.owner, occupation=occupation(), count=jobs
+    )
+    applications.document_upload(
+        application_id=application.pk,
+        actor=business.owner,
+        kind="business_plan",
+        uploaded=SimpleUploadedFile("plan.pdf", MINIMAL_PDF),
+    )
+    application.refresh_from_db()
+    return application
+
+
+LOAN_PATH = [
+    ("submit", "owner"),
+    ("start_environmental_review", ("DOE", "reviewer")),
+    ("environment_accept", ("DOE", "reviewer")),
+    ("credit_accept", ("MCLS", "reviewer")),
+    ("approve", ("MCLS", "manager")),
+]
+
+
+def loan_at(stage: str, **kwargs):
+    """An application moved through the real services up to `stage` (draft … approved)."""
+    from incentives.services import applications
+
+    application = loan_draft(**kwargs)
+    targets = ["draft", "submitted", "environmental_review", "credit_review", "decision", "approved"]
+    for (name, who), target in zip(LOAN_PATH, targets[1:], strict=True):
+        if application.stage == stage:
+            break
+        actor = application.applicant if who == "owner" else make_staff(*who)
+        applications.application_transition(application_id=application.pk, actor=actor, name=name)
+        application.refresh_from_db()
+        assert application.stage == target
+    return application
+
+
+# --- training ---------------------------------------------------------------------------------------------
+
+
+class TrainingCentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.TrainingCentre"
+
+    name_fa = factory.Sequence(lambda n: f"مرکز آموزش فنی و حرفه‌ای شماره {n}")
+    name_en = factory.Sequence(lambda n: f"TVTO centre no. {n}")
+    kind = "tvto"
+    county = factory.LazyFunction(county)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Course"
+
+    standard_code = factory.Sequence(lambda n: f"TS-{7000 + n}-GR")
+    title_fa = "نصب سامانه‌های خورشیدی"
+    title_en = "Solar installation"
+    occupation = factory.LazyFunction(occupation)
+    hours = 40
+    audience = "workers"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An upcoming session with 10 seats."""
+
+    class Meta:
+        model = "training.Session"
+
+    course = factory.SubFactory(CourseFactory)
+    centre = factory.SubFactory(TrainingCentreFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=14))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    capacity = 10
+    instructor = "مهندس کامران یزدی"

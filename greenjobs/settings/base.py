@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "programs",
+    "incentives",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,14 @@ SPECTACULAR_SETTINGS = {
         "OccupationKindEnum": "programs.models.OccupationKind",
         "DocumentKindEnum": "programs.models.DocumentKind",
         "RegistrationActionEnum": "programs.api.serializers.ACTION_CHOICES",
+        "LoanStageEnum": "incentives.models.Stage",
+        "LoanDocumentKindEnum": "incentives.models.ApplicationDocument.Kind",
+        "LoanActionEnum": "incentives.api.serializers.ACTION_CHOICES",
+        "TrainingCentreKindEnum": "training.models.TrainingCentre.Kind",
+        "AwarenessActivityKindEnum": "training.models.AwarenessActivity.Kind",
+        "SessionStatusEnum": "training.models.Session.Status",
+        "EnrolmentStatusEnum": "training.models.Enrolment.Status",
+        "AudienceEnum": "training.models.Audience",
     },
 }
 

@@ -158,8 +158,8 @@ def test_seed_demo_run_twice_creates_each_demo_account_once(agencies):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert demo_snapshot() == first
-    # The nine sign-in accounts, plus the fictional owners of the demo registrations, once each.
-    assert User.objects.count() == users_after_first_run == len(DEMO_ACCOUNTS) + 5
+    # The nine sign-in accounts, plus the demo registrations' owners and the trainees, once each.
+    assert User.objects.count() == users_after_first_run == len(DEMO_ACCOUNTS) + 5 + 12
     assert sorted(username for username, _kind, _email in first) == sorted(DEMO_ACCOUNTS)
     assert StaffMembership.objects.count() == 6
     assert counts()["obligations"] == 6

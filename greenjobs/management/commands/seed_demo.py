@@ -4,7 +4,9 @@ from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from agencies import seed as agencies_seed
+from incentives import demo as incentives_demo
 from programs import demo as programs_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -16,8 +18,13 @@ class Command(BaseCommand):
         # The demo's own workflow would otherwise mail its fictional applicants on every transition.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             registrations = programs_demo.load()
+            loans = incentives_demo.load()
+            training_demo.load()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data is loaded ({registrations} new registrations). Demo accounts:")
+            self.style.SUCCESS(
+                f"Demo data is loaded ({registrations} new registrations, {loans} new loan applications). "
+                "Demo accounts:"
+            )
         )
         width = max(len(username) for username, _description in accounts)
         for username, description in accounts:

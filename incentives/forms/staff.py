@@ -1,0 +1,205 @@
+"""What MCLS and DOE staff type: queue filters, stage moves, contracts, money in and out, and schemes."""
+
+import re
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.text import fold_digits
+from programs.models import County
+
+from ..models import LoanScheme, Stage
+from ..workflow import MOVES
+
+# Thousands separators people type or paste: Latin and Arabic commas, the Persian momayyez, spaces.
+_SEPARATORS = re.compile("[,\u060c\u066c\u066b_'\\s\u00a0\u202f\u200c]")
+
+
+def new_request_key() -> str:
+    """A fresh key each time a money form is rendered: submitting that rendered form twice records once."""
+    return uuid.uuid4().hex
+
+
+class RialField(forms.IntegerField):
+    """Whole Rials, typed with any digits and any thousands separators (۱۲٬۵۰۰٬۰۰۰ or 12,500,000)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _SEPARATORS.sub("", fold_digits(value))
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return value
+
+
+class RequestKeyField(forms.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            regex=r"^[0-9A-Za-z_-]{16,64}$", widget=forms.HiddenInput, initial=new_request_key, **kwargs
+        )
+
+
+# --- the queue --------------------------------------------------------------------------------------------
+
+
+class QueueFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
+    county = forms.ChoiceField(label=_("County"), required=False)
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"placeholder": _("Business name or ID"), "autocomplete": "off"})
+        self.fields["stage"].choices = [("", _("All my stages")), *((s, Stage(s).label) for s in stages)]
+        self.fields["scheme"].choices = [("", _("All schemes"))] + [
+            (scheme.code, f"{scheme.code} · {scheme.title}") for scheme in LoanScheme.objects.order_by("code")
+        ]
+        self.fields["county"].choices = [("", _("All counties"))] + [
+            (county.code, county.name) for county in County.objects.order_by("order")
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters only: a mistyped field is shown as an error without dropping the others."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in cleaned.items() if value not in ("", None)}
+
+
+# --- moves on an application ------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(name, name) for name in MOVES], widget=forms.HiddenInput)
+    # The stage the page showed; when someone else moved the application meanwhile, the service refuses.
+    expected_stage = forms.ChoiceField(choices=Stage.choices, required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (the applicant reads it)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class ContractForm(BootstrapFormMixin, forms.Form):
+    contract_number = forms.CharField(label=_("Contract number"), max_length=40)
+    contracted_on = JalaliDateField(label=_("Contract date"))
+    operation_starts_on = JalaliDateField(
+        label=_("Operation starts on"),
+        required=False,
+        help_text=_("Needed when the scheme's grace period runs from the start of operation."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract_number"].widget.attrs["dir"] = "ltr"
+
+    def clean_contract_number(self):
+        return fold_digits(self.cleaned_data["contract_number"]).strip()
+
+
+class DisbursementForm(BootstrapFormMixin, forms.Form):
+    amount = RialField(label=_("Amount (Rial)"), min_value=1)
+    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    request_key = RequestKeyField()
+
+
+class PaymentForm(BootstrapFormMixin, forms.Form):
+    amount = RialField(label=_("Amount (Rial)"), min_value=1)
+    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    reference = forms.CharField(label=_("Bank reference"), max_length=60)
+    request_key = RequestKeyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs["dir"] = "ltr"
+
+    def clean_reference(self):
+        return fold_digits(self.cleaned_data["reference"]).strip()
+
+
+# --- schemes ----------------------------------------------------------------------------------------------
+
+
+class SchemeForm(BootstrapFormMixin, forms.ModelForm):
+    """Everything about a scheme except the running totals, which only approvals and payments change."""
+
+    budget = RialField(label=_("Budget (Rial)"))
+    max_amount = RialField(label=_("Maximum per application (Rial)"), min_value=1)
+    min_amount = RialField(label=_("Minimum per application (Rial)"), initial=0)
+    opens_on = JalaliDateField(label=_("Applications open on"))
+    closes_on = JalaliDateField(label=_("Applications close on"))
+    priority_counties = forms.ModelMultipleChoiceField(
+        label=_("Priority counties"),
+        queryset=County.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Applications from these counties get the county part of the priority score."),
+    )
+
+    class Meta:
+        model = LoanScheme
+        fields = [
+            "code", "title_fa", "title_en", "description_fa", "description_en", "budget", "max_amount",
+            "min_amount", "interest_rate", "term_months", "grace_months", "grace_starts", "grace_interest",
+            "opens_on", "closes_on", "requires_verified_registration", "weight_knowledge_based",
+            "weight_jobs_per_rial", "weight_environment", "weight_county", "priority_counties",
+            "is_published",
+        ]  # fmt: skip
+        widgets = {
+            "code": forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters"}),
+            "title_fa": forms.TextInput(attrs={"dir": "rtl", "lang": "fa"}),
+            "title_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+            "description_fa": forms.Textarea(attrs={"rows": 4, "dir": "rtl", "lang": "fa"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr", "lang": "en"}),
+        }
+        help_texts = {
+            "code": _("Latin letters and digits, for example GL1404. It is part of the scheme's address."),
+            "weight_knowledge_based": _("The four weights are shares of the 100-point priority score."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority_counties"].queryset = County.objects.order_by("order")
+        for name in ("interest_rate", "term_months", "grace_months"):
+            self.fields[name].widget.attrs["dir"] = "ltr"
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        # The service checks this again under the scheme's lock; here it only gives the clear message early.
+        if self.instance.pk and budget < self.instance.committed:
+            raise forms.ValidationError(
+                _("The budget cannot go below what is already committed (%(committed)s Rials).")
+                % {"committed": f"{self.instance.committed:,}"}
+            )
+        return budget
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The closing date cannot come before the opening date."))
+        low, high = cleaned.get("min_amount"), cleaned.get("max_amount")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_amount", _("The maximum cannot be below the minimum."))
+        return cleaned
+
+    def validate_unique(self):
+        # The service checks the code after normalising it (gl1404 and GL1404 are one code).
+        pass
+
+    def service_data(self) -> tuple[dict, list]:
+        data = dict(self.cleaned_data)
+        return data, list(data.pop("priority_counties", []) or [])

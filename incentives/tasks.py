@@ -1,0 +1,32 @@
+from celery import shared_task
+from django.core.cache import cache
+
+from . import emails
+from .models import ApplicationEvent
+from .services import repayments
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
+def send_application_event_email(self, event_id: int) -> str:
+    # A re-delivered task (the worker died after sending) must not mail the applicant twice.
+    key = f"incentives:event-mail:{event_id}"
+    if not cache.add(key, "sent", timeout=7 * 24 * 3600):
+        return "duplicate"
+    event = (
+        ApplicationEvent.objects.select_related("application__applicant", "application__scheme")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return "gone"
+    try:
+        emails.send_application_event(event)
+    except OSError as exc:
+        cache.delete(key)
+        raise self.retry(exc=exc) from exc
+    return "sent"
+
+
+@shared_task(time_limit=900, soft_time_limit=870)
+def refresh_arrears() -> int:
+    return repayments.arrears_refresh_all()

@@ -1,0 +1,106 @@
+"""What the staff side of a loan application shows: the panel on its page and the queue's badges."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from greenjobs.permissions import membership_of
+
+from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, TransitionForm
+from ..models import Stage
+from ..permissions import can_record_payments
+from ..workflow import STAGE_SLA_DAYS, available_moves
+
+register = template.Library()
+
+FACTOR_LABELS = {
+    "knowledge_based": _("Knowledge-based company"),
+    "jobs_per_rial": _("Green jobs per billion Rials"),
+    "environment": _("Environmental gain"),
+    "county": _("Priority county"),
+}
+DISBURSING_STAGES = (Stage.CONTRACTED, Stage.DISBURSED)
+REPAYING_STAGES = (Stage.REPAYING, Stage.IN_ARREARS)
+
+
+@register.filter
+def sla_days(stage):
+    """The days a stage may take before queues flag it, or None where no limit applies."""
+    return STAGE_SLA_DAYS.get(stage)
+
+
+@register.filter
+def past_sla(application) -> bool:
+    limit = STAGE_SLA_DAYS.get(application.stage)
+    return limit is not None and application.days_in_stage > limit
+
+
+@register.filter
+def score_factors(breakdown) -> list[dict]:
+    """The stored breakdown ({factor: {weight, value, points}}) as rows a reader understands."""
+    breakdown = breakdown or {}
+    # The database returns JSON keys in its own order; the factors read best in the scheme's order.
+    names = [name for name in FACTOR_LABELS if name in breakdown] + sorted(
+        set(breakdown) - set(FACTOR_LABELS)
+    )
+    rows = []
+    for name in names:
+        part = breakdown[name]
+        rows.append(
+            {
+                "name": name,
+                "label": FACTOR_LABELS.get(name, name),
+                "weight": part.get("weight", 0),
+                "percent": int((Decimal(str(part.get("value", 0))) * 100).to_integral_value()),
+                "points": Decimal(str(part.get("points", 0))),
+            }
+        )
+    return rows
+
+
+@register.simple_tag
+def staff_panel(application, user):
+    """Everything the staff panel needs, or None for the applicant and for anyone without a staff role.
+
+    The forms are built here, so the application page's view needs to know nothing about them.
+    """
+    if user is None or application.applicant_id == user.pk or membership_of(user) is None:
+        return None
+    actions = []
+    for move in available_moves(application, user):
+        if move.agency in ("owner", "system") or move.name == "disburse":
+            continue
+        form = TransitionForm(
+            initial={"action": move.name, "expected_stage": application.stage}, auto_id=f"id_{move.name}_%s"
+        )
+        if move.needs_reason:
+            form.fields["reason"].widget.attrs["required"] = True
+        contract_form = ContractForm(auto_id="id_contract_%s") if move.name == "contract" else None
+        actions.append({"move": move, "form": form, "contract_form": contract_form})
+
+    money_desk = can_record_payments(user)
+    instalments = list(application.instalments.all())
+    remaining = max(application.approved_amount - application.disbursed_amount, 0)
+    next_due = next((i for i in instalments if i.paid < i.amount), None)
+    disbursement_form = payment_form = None
+    if money_desk and application.stage in DISBURSING_STAGES and remaining:
+        disbursement_form = DisbursementForm(initial={"amount": remaining}, auto_id="id_disburse_%s")
+    if money_desk and application.stage in REPAYING_STAGES:
+        first = application.overdue_amount or (next_due.amount - next_due.paid if next_due else None)
+        payment_form = PaymentForm(initial={"amount": first}, auto_id="id_payment_%s")
+    return {
+        "stage_sla": STAGE_SLA_DAYS.get(application.stage),
+        "late": past_sla(application),
+        "factors": score_factors(application.score_breakdown),
+        "actions": actions,
+        "remaining": remaining,
+        "disbursements": list(application.disbursements.all()),
+        "payments": list(application.payments.all()),
+        "outstanding": sum(i.amount - i.paid for i in instalments),
+        "next_due": next_due,
+        "disbursement_form": disbursement_form,
+        "payment_form": payment_form,
+        "shows_money": application.approved_amount > 0,
+        "shows_repayment": application.stage in (*REPAYING_STAGES, Stage.SETTLED),
+    }

@@ -1,0 +1,155 @@
+"""Staff pages for loans: the stage queues and the actions posted from an application's page."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenjobs.exceptions import DomainError
+from greenjobs.permissions import membership_of, role_required
+from greenjobs.templatetags.portal import rial
+
+from .. import permissions, selectors
+from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, QueueFilterForm, TransitionForm
+from ..services import applications as services
+from ..services import repayments
+from ..workflow import MOVES, STAGE_SLA_DAYS
+
+QUEUE_PAGE_SIZE = 25
+
+
+@role_required("agency_staff")
+def queue(request):
+    membership = membership_of(request.user)
+    stages = selectors.STAFF_QUEUES.get((membership.agency.code, membership.role))
+    if not stages:
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET, stages=stages)
+    queryset = selectors.staff_queue(user=request.user, filters=form.filters())
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "membership": membership,
+        "slas": [(stage.label, STAGE_SLA_DAYS[stage]) for stage in stages if stage in STAGE_SLA_DAYS],
+    }
+    template = "incentives/staff/_table.html" if request.htmx else "incentives/staff/queue.html"
+    return render(request, template, context)
+
+
+def _visible_or_404(request, pk):
+    """The application, if this person may open it; someone else's looks exactly like a missing one."""
+    if not permissions.visible_applications(request.user).filter(pk=pk).exists():
+        raise Http404
+
+
+def _back(pk, anchor=""):
+    return redirect(reverse("incentives:application_detail", args=[pk]) + anchor)
+
+
+def _form_errors_to_messages(request, *forms):
+    for form in forms:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _service_error(request, exc):
+    if isinstance(exc, DomainError):
+        messages.error(request, exc.message)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+@require_POST
+def transition(request, pk):
+    """Every stage change a person makes, staff or applicant; the service decides who may make which."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _visible_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; nothing was changed."))
+        return _back(pk)
+    data = form.cleaned_data
+    contract = {}
+    if data["action"] == "contract":
+        contract_form = ContractForm(request.POST)
+        if not contract_form.is_valid():
+            _form_errors_to_messages(request, contract_form)
+            return _back(pk, "#staff-panel")
+        contract = contract_form.cleaned_data
+    try:
+        services.application_transition(
+            application_id=pk,
+            actor=request.user,
+            name=data["action"],
+            reason=data["reason"],
+            expected_stage=data["expected_stage"] or None,
+            **contract,
+        )
+    except (DomainError, ValidationError) as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": MOVES[data["action"]].label})
+    return _back(pk)
+
+
+def _money_desk(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_record_payments(request.user):
+        raise PermissionDenied
+    _visible_or_404(request, pk)
+    return None
+
+
+@require_POST
+def disburse(request, pk):
+    if (login := _money_desk(request, pk)) is not None:
+        return login
+    form = DisbursementForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return _back(pk, "#staff-panel")
+    try:
+        disbursement = repayments.disbursement_record(
+            application_id=pk, actor=request.user, **form.cleaned_data
+        )
+    except (DomainError, ValidationError) as exc:
+        _service_error(request, exc)
+    else:
+        # A repeated post of the same form lands here too, with the tranche recorded the first time.
+        messages.success(
+            request, _("The disbursement of %(amount)s is recorded.") % {"amount": rial(disbursement.amount)}
+        )
+    return _back(pk, "#staff-panel")
+
+
+@require_POST
+def payment(request, pk):
+    if (login := _money_desk(request, pk)) is not None:
+        return login
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return _back(pk, "#staff-panel")
+    try:
+        recorded = repayments.payment_record(application_id=pk, actor=request.user, **form.cleaned_data)
+    except (DomainError, ValidationError) as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(
+            request, _("The payment of %(amount)s is recorded.") % {"amount": rial(recorded.amount)}
+        )
+    return _back(pk, "#staff-panel")

@@ -1,0 +1,86 @@
+"""The application's stages as data: one row per move, with who may make it and what the applicant reads.
+
+`agency` and `role` name the staff who may act ("owner" is the applicant). `decides` marks the moves that
+decide a stage: one person may decide only one stage of the same application.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import WITHDRAWABLE_STAGES
+from .models import Stage as S
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    agency: str  # "owner", "system", or an agency code
+    roles: tuple[str, ...]
+    label: object  # the button, as the actor sees it
+    applicant_label: object  # the line in the applicant's history
+    needs_reason: bool = False
+    decides: bool = False
+    style: str = "primary"
+
+
+MOVES = {
+    move.name: move
+    for move in (
+        Move("submit", (S.DRAFT,), S.SUBMITTED, "owner", (), _("Submit the application"), _("You submitted the application")),
+        Move("resubmit", (S.RETURNED,), S.SUBMITTED, "owner", (), _("Send the corrected application"), _("You sent the corrections")),
+        Move("withdraw", WITHDRAWABLE_STAGES, S.WITHDRAWN, "owner", (), _("Withdraw the application"), _("You withdrew the application"), style="outline-danger"),
+        Move("start_environmental_review", (S.SUBMITTED,), S.ENVIRONMENTAL_REVIEW, "DOE", ("reviewer",), _("Start the environmental review"), _("DOE started the environmental review")),
+        Move("environment_accept", (S.ENVIRONMENTAL_REVIEW,), S.CREDIT_REVIEW, "DOE", ("reviewer",), _("Environmentally acceptable: send to MCLS"), _("DOE accepted the environmental commitments"), decides=True, style="success"),
+        Move("environment_reject", (S.ENVIRONMENTAL_REVIEW,), S.REJECTED, "DOE", ("reviewer",), _("Refuse on environmental grounds"), _("DOE refused the application on environmental grounds"), needs_reason=True, decides=True, style="danger"),
+        Move("environment_return", (S.ENVIRONMENTAL_REVIEW,), S.RETURNED, "DOE", ("reviewer",), _("Return to the applicant for correction"), _("DOE returned the application for correction"), needs_reason=True, style="warning"),
+        Move("credit_accept", (S.CREDIT_REVIEW,), S.DECISION, "MCLS", ("reviewer",), _("Eligible: send for decision"), _("MCLS found the application eligible"), decides=True, style="success"),
+        Move("credit_reject", (S.CREDIT_REVIEW,), S.REJECTED, "MCLS", ("reviewer",), _("Not eligible: reject"), _("MCLS found the application not eligible"), needs_reason=True, decides=True, style="danger"),
+        Move("credit_return", (S.CREDIT_REVIEW,), S.RETURNED, "MCLS", ("reviewer",), _("Return to the applicant for correction"), _("MCLS returned the application for correction"), needs_reason=True, style="warning"),
+        Move("approve", (S.DECISION,), S.APPROVED, "MCLS", ("manager",), _("Approve"), _("The loan was approved"), decides=True, style="success"),
+        Move("reject", (S.DECISION,), S.REJECTED, "MCLS", ("manager",), _("Reject"), _("The loan was not approved"), needs_reason=True, decides=True, style="danger"),
+        Move("decision_return", (S.DECISION,), S.RETURNED, "MCLS", ("manager",), _("Return to the applicant for correction"), _("MCLS returned the application for correction"), needs_reason=True, style="warning"),
+        Move("contract", (S.APPROVED,), S.CONTRACTED, "MCLS", ("officer", "manager"), _("Record the signed contract"), _("The loan contract was signed")),
+        Move("disburse", (S.CONTRACTED, S.DISBURSED), S.DISBURSED, "MCLS", ("officer", "manager"), _("Record a disbursement"), _("A tranche of the loan was paid")),
+        Move("start_repayment", (S.DISBURSED,), S.REPAYING, "system", (), _("Start repayment"), _("Repayment started")),
+        Move("fall_into_arrears", (S.REPAYING,), S.IN_ARREARS, "system", (), _("Mark in arrears"), _("An instalment is overdue")),
+        Move("catch_up", (S.IN_ARREARS,), S.REPAYING, "system", (), _("Back on schedule"), _("The overdue instalments were paid")),
+        Move("settle", (S.REPAYING, S.IN_ARREARS), S.SETTLED, "system", (), _("Settle"), _("The loan was repaid in full")),
+    )
+}  # fmt: skip
+
+# Where a returned application goes back to when the applicant resubmits it.
+RESUME_STAGE = {
+    "environment_return": S.ENVIRONMENTAL_REVIEW,
+    "credit_return": S.CREDIT_REVIEW,
+    "decision_return": S.DECISION,
+}
+
+# Days an application may wait in a stage before staff queues flag it.
+STAGE_SLA_DAYS = {
+    S.SUBMITTED: 5,
+    S.ENVIRONMENTAL_REVIEW: 10,
+    S.CREDIT_REVIEW: 10,
+    S.DECISION: 7,
+    S.APPROVED: 14,
+    S.CONTRACTED: 14,
+}
+
+
+def actor_may(move: Move, application, user) -> bool:
+    """Holds the role the move needs, for this application (no stage rules here)."""
+    from greenjobs.permissions import membership_of
+
+    if move.agency == "system" or user is None or not user.is_authenticated:
+        return False
+    if move.agency == "owner":
+        return application.applicant_id == user.pk
+    membership = membership_of(user)
+    return membership is not None and membership.agency.code == move.agency and membership.role in move.roles
+
+
+def available_moves(application, user) -> list[Move]:
+    """Buttons to show; the service checks everything again when one is pressed."""
+    return [m for m in MOVES.values() if application.stage in m.source and actor_may(m, application, user)]

@@ -1,0 +1,76 @@
+"""The printable certificate: A4 landscape, Persian or English, with a QR code to its public check."""
+
+import base64
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
+LANGUAGES = ("fa", "en")
+
+
+def verification_url(code: str) -> str:
+    """The absolute address the QR code opens: the public verification page of this code."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("training:verify", args=[code])
+
+
+def qr_svg(data: str) -> str:
+    """An SVG QR code of `data`: vector, so it prints sharp at any size, and needs no image library."""
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=10,
+        border=2,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    qr.add_data(data)
+    qr.make(fit=True)
+    return qr.make_image().to_string(encoding="unicode")
+
+
+def qr_data_uri(data: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(data).encode()).decode("ascii")
+
+
+def _tvto_name() -> str:
+    from agencies.models import Agency
+
+    agency = Agency.objects.filter(code="TVTO").first()
+    return agency.name if agency else ""
+
+
+def certificate_html(certificate, language: str = "fa") -> str:
+    """The certificate as the HTML WeasyPrint lays out (kept apart so tests can read what is printed)."""
+    language = language if language in LANGUAGES else "fa"
+    enrolment = certificate.enrolment
+    session = enrolment.session
+    url = verification_url(certificate.verification_code)
+    with translation.override(language):
+        context = {
+            "certificate": certificate,
+            "person": enrolment.person,
+            "holder_name": enrolment.person.get_full_name() or enrolment.person.username,
+            "course": session.course,
+            "session": session,
+            "centre": session.centre,
+            "issuer": _tvto_name(),
+            "verification_url": url,
+            "qr_data_uri": qr_data_uri(url),
+            "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),
+            "font_bold": (FONT_DIR / "Vazirmatn-Bold.ttf").as_uri(),
+            "language": language,
+            "rtl": language == "fa",
+        }
+        return render_to_string("training/certificates/pdf.html", context)
+
+
+def render_certificate(certificate, language: str = "fa") -> bytes:
+    """The certificate's PDF. `certificate` should come with enrolment__person/session__course/centre."""
+    from weasyprint import HTML
+
+    html = certificate_html(certificate, language)
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()

@@ -1,0 +1,33 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Enrolment
+from .services import certificates
+
+
+@shared_task(time_limit=300, soft_time_limit=280, acks_late=True)
+def issue_certificates(session_id: int) -> int:
+    return certificates.issue_for_session(session_id=session_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60)
+def send_promotion_email(self, enrolment_id: int) -> str:
+    enrolment = (
+        Enrolment.objects.select_related("person", "session__course", "session__centre")
+        .filter(pk=enrolment_id, status=Enrolment.Status.ENROLLED)
+        .first()
+    )
+    if enrolment is None or not enrolment.person.email:
+        return "skipped"
+    with translation.override(enrolment.person.language or "fa"):
+        context = {"enrolment": enrolment, "session": enrolment.session}
+        subject = render_to_string("training/email/promoted_subject.txt", context).strip()
+        body = render_to_string("training/email/promoted_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enrolment.person.email])
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc
+    return "sent"

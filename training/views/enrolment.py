@@ -1,0 +1,85 @@
+"""Applicants enrol themselves (or join the wait list), cancel, and follow their training."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from greenjobs.exceptions import DomainError
+from greenjobs.templatetags.portal import digits
+
+from .. import selectors
+from ..models import Enrolment
+from ..services import enrolment as services
+
+
+def _raise_for(exc: DomainError) -> None:
+    if exc.status_code == 403:
+        raise PermissionDenied from exc
+    if exc.status_code == 404:
+        raise Http404 from exc
+
+
+@require_POST
+def enrol(request, pk):
+    detail = reverse("training:session_detail", args=[pk])
+    if not request.user.is_authenticated:
+        return redirect_to_login(detail)
+    if not request.user.is_applicant:
+        raise PermissionDenied
+    try:
+        enrolment = services.enrol(session_id=pk, person=request.user, actor=request.user)
+    except DomainError as exc:
+        _raise_for(exc)
+        messages.error(request, exc.message)
+        return redirect(detail)
+    if enrolment.status == Enrolment.Status.ENROLLED:
+        messages.success(request, _("You are enrolled. We look forward to seeing you at the first meeting."))
+    else:
+        position = selectors.enrolment_of(request.user, enrolment.session).waitlist_position
+        messages.warning(
+            request,
+            _(
+                "The session is full: you are on the wait list at position %(position)s. "
+                "If a seat frees up, it is yours in turn and we will e-mail you."
+            )
+            % {"position": digits(position)},
+        )
+    return redirect(detail)
+
+
+@require_POST
+def cancel(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("training:my_training"))
+    try:
+        enrolment = services.cancel(enrolment_id=pk, actor=request.user)
+    except DomainError as exc:
+        _raise_for(exc)
+        messages.error(request, exc.message)
+    else:
+        if enrolment.person_id == request.user.pk:
+            messages.success(request, _("Your enrolment is cancelled."))
+        else:
+            messages.success(
+                request, _("The enrolment of %(person)s is cancelled.") % {"person": enrolment.person}
+            )
+    next_url = request.POST.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("training:my_training")
+
+
+@login_required
+@require_GET
+def my_training(request):
+    enrolments = list(selectors.my_enrolments(request.user))
+    return render(request, "training/enrolment/my_training.html", {"enrolments": enrolments})

@@ -1,0 +1,153 @@
+"""TVTO's records of a session: enrolment from a roster file, attendance per meeting, exam results."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from greenjobs.exceptions import DomainError
+from greenjobs.forms import apply_errors
+from greenjobs.templatetags.portal import digits
+
+from .. import selectors
+from ..forms.records import AttendanceForm, ResultsForm, RosterUploadForm
+from ..services import results as results_services
+from ..services import roster as roster_services
+from .catalogue import tvto_required
+
+
+def _session_or_404(pk):
+    session = selectors.session_detail(session_id=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+def _form_error(form, exc):
+    if isinstance(exc, DomainError) and exc.status_code == 403:
+        raise PermissionDenied from exc
+    apply_errors(form, exc)
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request, pk):
+    session = _session_or_404(pk)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        # Anything but an explicit "Enrol" only checks: a stray submit never writes.
+        dry_run = request.POST.get("action") != "enrol"
+        try:
+            report = roster_services.roster_import(
+                session_id=session.pk,
+                actor=request.user,
+                fileobj=uploaded,
+                name=uploaded.name,
+                dry_run=dry_run,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            if report.ok and not dry_run:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s person was enrolled from the roster: "
+                        "%(seated)s with a seat, %(waiting)s on the wait list.",
+                        "%(count)s people were enrolled from the roster: "
+                        "%(seated)s with a seat, %(waiting)s on the wait list.",
+                        len(report.enrolments),
+                    )
+                    % {
+                        "count": digits(len(report.enrolments)),
+                        "seated": digits(report.seated),
+                        "waiting": digits(report.waitlisted),
+                    },
+                )
+                return redirect("training:session_detail", pk=session.pk)
+    context = {
+        "session": session,
+        "form": form,
+        "report": report,
+        "report_errors": roster_services.describe_errors(report.errors) if report else [],
+        "columns": roster_services.COLUMNS,
+        "max_rows": roster_services.MAX_ROWS,
+    }
+    return render(request, "training/records/roster.html", context, status=200)
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    session = _session_or_404(pk)
+    meetings, rows = selectors.attendance_sheet(session)
+    form = AttendanceForm(request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows])
+    if request.method == "POST" and form.is_valid():
+        present = form.cleaned_data["present"]
+        try:
+            # The meeting and its roll call are one record: both are written, or neither.
+            with transaction.atomic():
+                meeting = results_services.meeting_add(
+                    session_id=session.pk, actor=request.user, held_on=form.cleaned_data["held_on"]
+                )
+                recorded = results_services.attendance_record(
+                    meeting_id=meeting.pk, actor=request.user, present_enrolment_ids=present
+                )
+        except (ValidationError, DomainError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting %(number)s is recorded: %(present)s present, %(absent)s absent.")
+                % {
+                    "number": digits(meeting.number),
+                    "present": digits(len(present)),
+                    "absent": digits(recorded - len(present)),
+                },
+            )
+            return redirect("training:attendance", pk=session.pk)
+    checked = {int(pk) for pk in form["present"].value() or []} if form.is_bound else set()
+    context = {"session": session, "meetings": meetings, "rows": rows, "form": form, "checked": checked}
+    return render(request, "training/records/attendance.html", context)
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def results(request, pk):
+    session = _session_or_404(pk)
+    meetings, rows = selectors.attendance_sheet(session)
+    form = ResultsForm(request.POST or None, enrolments=[row["enrolment"] for row in rows])
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = results_services.results_record(
+                session_id=session.pk, actor=request.user, scores=form.scores()
+            )
+        except (ValidationError, DomainError) as exc:
+            _form_error(form, exc)
+        else:
+            passed = sum(1 for enrolment in updated if enrolment.passed)
+            messages.success(
+                request,
+                _(
+                    "Results are saved: %(passed)s passed, %(failed)s did not. "
+                    "Certificates are being issued to those who passed."
+                )
+                % {"passed": digits(passed), "failed": digits(len(updated) - passed)},
+            )
+            return redirect("training:results", pk=session.pk)
+    percents = {row["enrolment"].pk: row["percent"] for row in rows}
+    table = [
+        {"enrolment": enrolment, "theory": theory, "practical": practical, "percent": percents[enrolment.pk]}
+        for enrolment, theory, practical in form.bound_rows()
+    ]
+    context = {"session": session, "meetings": meetings, "form": form, "table": table}
+    return render(request, "training/records/results.html", context)
