@@ -1,6 +1,14 @@
-from django.db.models import Count, Prefetch, Q
+import datetime
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from greenjobs.jalali import is_persian
 from greenjobs.permissions import membership_of
+from greenjobs.templatetags.portal import quantity
 
 from .models import Agency, Goal, Memorandum, Obligation, StaffRole
 
@@ -68,9 +76,139 @@ def programme_dashboard(*, user) -> dict:
     from programs import selectors as programs_selectors
 
     return {
+        "progress": localized_progress(progress()),
         "loan_funnel": incentives_selectors.funnel(),
         "memorandum": current_memorandum(),
         "agencies": agencies,
         "accounts": accounts,
         "registry_counts": programs_selectors.status_counts(user=user),
+    }
+
+
+# --- progress against the memorandum's goals (the programme and the public dashboards) ----------------------
+
+# The few indicators the public page puts first, as headline figures.
+HEADLINES = ("G1.1", "G1.2", "G1.6", "G5.3")
+PUBLIC_CACHE_KEY = "agencies:public-progress:{day}"
+
+
+def progress(*, today=None) -> dict:
+    """Every goal with its indicators: actual against target for the current Jalali year, and each
+    indicator's trend over the last six quarters. Aggregates only, as plain JSON, in both languages.
+
+    The work is two calls of the report's indicator_rows, so the query count depends on the number of
+    indicators, never on the amount of data behind them.
+    """
+    from programs.models import Indicator
+    from programs.periods import Period
+    from programs.services.reports import TREND_LENGTH, indicator_rows
+
+    today = today or timezone.localdate()
+    year = Period.containing(today, "year")
+    quarter = Period.containing(today, "quarter")
+    yearly = indicator_rows(year, trend=False)
+    trends = {row["code"]: [point["value"] for point in row["trend"]] for row in indicator_rows(quarter)}
+    goals = Goal.objects.filter(pk__in=Indicator.objects.values("goal")).order_by("order")
+    return {
+        "year": {"key": year.key, "label_fa": year.label("fa"), "label_en": year.label("en")},
+        "trend_periods": [
+            {"key": past.key, "label_fa": past.label("fa"), "label_en": past.label("en")}
+            for past in quarter.trend(TREND_LENGTH)
+        ],
+        "generated_at": timezone.now().isoformat(),
+        "goals": [
+            {
+                "code": goal.code,
+                "title_fa": goal.title_fa,
+                "title_en": goal.title_en,
+                "indicators": [
+                    {**row, "trend": trends.get(row["code"], [])}
+                    for row in yearly
+                    if row["goal"] == goal.code
+                ],
+            }
+            for goal in goals
+        ],
+    }
+
+
+def public_progress(*, today=None) -> dict:
+    """The progress as the public dashboard shows it: the same aggregates, computed at most every few
+    minutes, because anyone may open the page and each computation runs a few hundred small queries."""
+    today = today or timezone.localdate()
+    key = PUBLIC_CACHE_KEY.format(day=today.isoformat())
+    data = cache.get(key)
+    if data is None:
+        data = progress(today=today)
+        cache.set(key, data, getattr(settings, "PUBLIC_DASHBOARD_CACHE_SECONDS", 300))
+    return data
+
+
+def _percent_text(value, persian: bool) -> str:
+    if value is None:
+        return ""
+    return f"{quantity(value)}٪" if persian else f"{quantity(value)}%"
+
+
+def localized_progress(data: dict) -> dict:
+    """The progress in the reader's language: what the templates show and what the charts read."""
+    persian = is_persian()
+    suffix = "fa" if persian else "en"
+
+    def pick(item, field):
+        return item.get(f"{field}_{suffix}") or item.get(f"{field}_{'en' if persian else 'fa'}") or ""
+
+    periods = [pick(period, "label") for period in data["trend_periods"]]
+    goals = []
+    for goal in data["goals"]:
+        indicators = []
+        for row in goal["indicators"]:
+            percent = row["percent"]
+            indicators.append(
+                {
+                    "code": row["code"],
+                    "name": pick(row, "name"),
+                    "unit": pick(row, "unit"),
+                    "direction": row["direction"],
+                    "manual": row["source"] == "manual",
+                    "baseline": row["baseline"],
+                    "target": row["target"],
+                    "actual": row["actual"],
+                    "percent": percent,
+                    "percent_text": _percent_text(percent, persian),
+                    # The bar shows 0–100; the text beside it says by how much a target was overshot.
+                    "bar": None if percent is None else max(0, min(100, round(percent))),
+                    "trend": list(zip(periods, row["trend"], strict=False)),
+                }
+            )
+        goals.append({"code": goal["code"], "title": pick(goal, "title"), "indicators": indicators})
+    by_code = {row["code"]: row for goal in goals for row in goal["indicators"]}
+    chart = {
+        "periods": periods,
+        "goals": {
+            goal["code"]: [
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "unit": row["unit"],
+                    "values": [v for _p, v in row["trend"]],
+                }
+                for row in goal["indicators"]
+            ]
+            for goal in goals
+        },
+    }
+    chart["strings"] = {
+        # The chart's text alternative; the same figures are in the table under it.
+        "trend": _("Trend of %(name)s (%(unit)s) over the last six quarters"),
+        "no_data": _("not available"),
+    }
+    return {
+        "year_label": pick(data["year"], "label"),
+        "year_key": data["year"]["key"],
+        "periods": periods,
+        "goals": goals,
+        "headlines": [by_code[code] for code in HEADLINES if code in by_code],
+        "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
+        "chart": chart,
     }

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from greenjobs.permissions import role_required
 
@@ -26,4 +27,14 @@ def staff_dashboard(request):
 def programme_dashboard(request):
     return render(
         request, "agencies/programme_dashboard.html", selectors.programme_dashboard(user=request.user)
+    )
+
+
+@require_GET
+def public_dashboard(request):
+    """Progress against the memorandum's goals for anyone: aggregate figures only, never a person."""
+    return render(
+        request,
+        "agencies/public_dashboard.html",
+        {"progress": selectors.localized_progress(selectors.public_progress())},
     )

@@ -23,6 +23,12 @@ app.conf.beat_schedule = {
         "task": "incentives.tasks.refresh_arrears",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Jalali months start on different Gregorian days; running daily and letting the service decide
+    # (one report per ended month and quarter, never twice) keeps the schedule simple and correct.
+    "progress-reports": {
+        "task": "programs.tasks.schedule_reports",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

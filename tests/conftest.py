@@ -6,6 +6,7 @@ from django.conf import settings
 
 from agencies import seed
 from programs import seed as programs_seed
+from programs import seed_indicators
 
 
 def pytest_collection_modifyitems(config, items):
@@ -30,6 +31,7 @@ def agencies(db):
     """
     seed.load()
     programs_seed.load()
+    seed_indicators.load()
     from agencies.models import Agency
 
     return {agency.code: agency for agency in Agency.objects.all()}

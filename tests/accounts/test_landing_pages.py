@@ -148,3 +148,25 @@ def test_the_programme_dashboard_counts_accounts(client, agencies):
 
     assert response.context["accounts"] == {"applicants": 3, "verified_applicants": 2, "staff": 1}
     assert [agency.staff_count for agency in response.context["agencies"]] == [1, 0, 0]
+
+
+def test_the_applicant_dashboard_lists_their_own_certificates_only(client, agencies):
+    import io
+
+    from django.core.management import call_command
+
+    from training.models import Certificate
+
+    call_command("seed_demo", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    applicant = get_user_model().objects.get(username="applicant")
+    client.force_login(applicant)
+
+    html = client.get(reverse("accounts:applicant_dashboard")).content.decode()
+
+    own = Certificate.objects.filter(enrolment__person=applicant)
+    others = Certificate.objects.exclude(enrolment__person=applicant)
+    assert own.exists() and others.exists()
+    assert all(certificate.serial in html for certificate in own)
+    assert not any(certificate.serial in html for certificate in others)

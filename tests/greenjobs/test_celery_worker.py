@@ -1,25 +1,20 @@
 """A real Celery worker consuming from the real Redis, as in production (not eager mode)."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from accounts import services
 from greenjobs.celery import app
 from greenjobs.tasks import ping
-from tests.utils import wait_until
+from tests.utils import celery_to_redis, real_worker, wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def celery_worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.task_always_eager = True
+    with celery_to_redis() as queue, real_worker(queue) as worker:
+        yield worker
 
 
 def test_a_worker_answers_a_task_through_redis(celery_worker):
@@ -27,6 +22,9 @@ def test_a_worker_answers_a_task_through_redis(celery_worker):
 
     assert result.get(timeout=20) == "pong"
     assert app.conf.broker_url.startswith("redis://")
+    # Answered by the worker thread, not run in this one.
+    assert result.state == "SUCCESS" and result.__class__.__name__ == "AsyncResult"
+    assert result.result == "pong" and celery_worker.hostname
 
 
 def test_sign_up_e_mail_is_sent_by_the_worker_after_commit(agencies, celery_worker):

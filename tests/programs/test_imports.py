@@ -619,16 +619,10 @@ def test_the_import_list_runs_a_constant_number_of_queries(officer, client, djan
 
 @pytest.fixture
 def import_worker():
-    from celery.contrib.testing.worker import start_worker
+    from tests.utils import celery_to_redis, real_worker
 
-    from greenjobs.celery import app
-
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.task_always_eager = True
+    with celery_to_redis() as queue, real_worker(queue) as worker:
+        yield worker
 
 
 @pytest.mark.celery_worker

@@ -6,6 +6,7 @@ from accounts import demo as accounts_demo
 from agencies import seed as agencies_seed
 from incentives import demo as incentives_demo
 from programs import demo as programs_demo
+from programs import demo_initiatives, seed_indicators
 from training import demo as training_demo
 
 
@@ -14,12 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         agencies_seed.load()
+        seed_indicators.load()
         accounts = accounts_demo.load()
         # The demo's own workflow would otherwise mail its fictional applicants on every transition.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             registrations = programs_demo.load()
             loans = incentives_demo.load()
             training_demo.load()
+            demo_initiatives.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is loaded ({registrations} new registrations, {loans} new loan applications). "

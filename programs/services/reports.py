@@ -1,0 +1,313 @@
+"""Progress reports: a snapshot of every indicator for a period, rendered to PDF and kept with its data.
+
+The job row is the unit of idempotency: a request makes one row (its request_key is unique); running the
+task again for a finished row does nothing, and a row whose worker died is picked up where it stands.
+"""
+
+import datetime
+import hashlib
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from greenjobs import uploads
+from greenjobs.exceptions import DomainError
+
+from .. import indicators as measures
+from ..models import Indicator, IndicatorTarget, Milestone, ReportJob
+from ..periods import Period, PeriodError
+
+TREND_LENGTH = 6
+
+
+def can_request_reports(user) -> bool:
+    """The steering committee and the agencies' managers: reports are management information."""
+    from greenjobs.permissions import membership_of
+
+    if not user.is_authenticated:
+        return False
+    membership = membership_of(user)
+    return user.is_programme_manager or (membership is not None and membership.role == "manager")
+
+
+def _json(value: Decimal | None):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# A cumulative indicator counts from the beginning of the records, not from the period's first day.
+EVER = datetime.date(1900, 1, 1)
+
+
+def _first_day(indicator, period: Period) -> datetime.date:
+    return EVER if indicator.cumulative else period.start
+
+
+def indicator_rows(period: Period, *, trend: bool = True, progress=None) -> list[dict]:
+    """Every indicator with baseline, target, actual, percentage and (optionally) its trend."""
+    targets = {
+        (t.indicator_id, t.jalali_year): t.value
+        for t in IndicatorTarget.objects.filter(jalali_year__in={p.year for p in period.trend(TREND_LENGTH)})
+    }
+    rows = []
+    indicators = list(Indicator.objects.select_related("goal").prefetch_related("manual_values"))
+    for index, indicator in enumerate(indicators):
+        actual = measures.actual(indicator, _first_day(indicator, period), period.end)
+        target = targets.get((indicator.pk, period.year))
+        row = {
+            "code": indicator.code,
+            "goal": indicator.goal.code,
+            "name_fa": indicator.name_fa,
+            "name_en": indicator.name_en,
+            "unit_fa": indicator.unit_fa,
+            "unit_en": indicator.unit_en,
+            "direction": indicator.direction,
+            "source": indicator.source,
+            "baseline": _json(indicator.baseline),
+            "target": _json(target),
+            "actual": _json(actual),
+            "percent": _json(measures.percent_of_target(indicator, actual, target)),
+        }
+        if trend:
+            row["trend"] = [
+                {
+                    "period": past.key,
+                    "value": _json(measures.actual(indicator, _first_day(indicator, past), past.end)),
+                }
+                for past in period.trend(TREND_LENGTH)
+            ]
+        rows.append(row)
+        if progress:
+            progress(10 + int(60 * (index + 1) / len(indicators)))
+    return rows
+
+
+def _breakdowns(period: Period) -> dict:
+    from agencies.models import Agency
+    from incentives import selectors as loans
+    from incentives.models import LoanApplication
+    from training.models import AwarenessActivity, Certificate, Enrolment
+
+    from ..models import County, Initiative
+
+    start, end = period.start, period.end
+    begin, stop = measures._day_range(start, end)
+    # The same rules as the indicators: verified businesses up to the period's end (G1.1), loans
+    # approved within the period (G1.5/G1.6), so the breakdowns add up to the figures above them.
+    verified_ids = measures._verified_events(start, end, cumulative=True).values("business")
+    counties = County.objects.annotate(
+        verified=Count("businesses", filter=Q(businesses__in=verified_ids), distinct=True),
+    ).order_by("order")
+    loans_by_county = {
+        row["business__county__code"]: row
+        for row in measures._approved(start, end)
+        .values("business__county__code")
+        .annotate(count=Count("pk"), amount=Sum("approved_amount"))
+    }
+    by_county = [
+        {
+            "code": county.code, "name_fa": county.name_fa, "name_en": county.name_en,
+            "verified": county.verified,
+            "loans": loans_by_county.get(county.code, {}).get("count", 0),
+            "loans_rial": int(loans_by_county.get(county.code, {}).get("amount", 0) or 0),
+        }
+        for county in counties
+    ]  # fmt: skip
+    activities = {
+        row["agency"]: row
+        for row in AwarenessActivity.objects.filter(held_on__gte=start, held_on__lte=end)
+        .values("agency")
+        .annotate(count=Count("pk"), workers=Sum("workers_count"), employers=Sum("employers_count"))
+    }
+    # Initiatives running at any time within the period.
+    initiatives = dict(
+        Initiative.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        .values("lead_agency")
+        .annotate(n=Count("pk"))
+        .values_list("lead_agency", "n")
+    )
+    by_agency = [
+        {
+            "code": agency.code, "name_fa": agency.short_name_fa, "name_en": agency.short_name_en,
+            "activities": activities.get(agency.pk, {}).get("count", 0),
+            "workers": activities.get(agency.pk, {}).get("workers", 0) or 0,
+            "employers": activities.get(agency.pk, {}).get("employers", 0) or 0,
+            "initiatives": initiatives.get(agency.pk, 0),
+        }
+        for agency in Agency.objects.order_by("order")
+    ]  # fmt: skip
+    # The funnel of the applications submitted within the period, each at the stage it has reached now.
+    submitted = LoanApplication.objects.filter(submitted_at__gte=begin, submitted_at__lt=stop)
+    funnel = {key: int(value or 0) for key, value in loans.funnel(queryset=submitted).items()}
+    training = Enrolment.objects.filter(result_recorded_at__gte=begin, result_recorded_at__lt=stop).aggregate(
+        assessed=Count("pk"),
+        passed_count=Count("pk", filter=Q(passed=True)),
+        failed_count=Count("pk", filter=Q(passed=False)),
+    )
+    training["certificates"] = Certificate.objects.filter(issued_on__gte=start, issued_on__lte=end).count()
+    training["revoked"] = Certificate.objects.filter(revoked_at__gte=begin, revoked_at__lt=stop).count()
+    savings = {
+        row["category"]: {
+            "unit": row["unit"],
+            "baseline": _json(row["total_baseline"]),
+            "saving": _json(row["saving"]),
+        }
+        for row in measures.reductions_in_period(start, end)
+    }
+    today = timezone.localdate()
+    late = [
+        {
+            "initiative_fa": milestone.initiative.title_fa, "initiative_en": milestone.initiative.title_en,
+            "title": milestone.title, "due_on": milestone.due_on.isoformat(),
+            "days_late": ((milestone.completed_on or today) - milestone.due_on).days,
+            "agency": milestone.initiative.lead_agency.code,
+        }
+        for milestone in Milestone.objects.select_related("initiative__lead_agency")
+        .filter(due_on__lt=min(end + datetime.timedelta(days=1), today))
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_on")))
+        .order_by("due_on")
+    ]  # fmt: skip
+    return {
+        "by_county": by_county, "by_agency": by_agency, "funnel": funnel, "training": training,
+        "savings": savings, "late_milestones": late,
+    }  # fmt: skip
+
+
+def build_snapshot(period: Period, *, progress=None) -> dict:
+    """Everything the report shows, as plain JSON, computed in the database."""
+    from agencies.models import Goal
+
+    if progress:
+        progress(5)
+    rows = indicator_rows(period, progress=progress)
+    goals = [
+        {
+            "code": goal.code, "title_fa": goal.title_fa, "title_en": goal.title_en,
+            "indicators": [row for row in rows if row["goal"] == goal.code],
+        }
+        for goal in Goal.objects.order_by("order")
+    ]  # fmt: skip
+    snapshot = {
+        "period": period.key,
+        "label_fa": period.label("fa"),
+        "label_en": period.label("en"),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "generated_at": timezone.now().isoformat(),
+        "trend_periods": [past.key for past in period.trend(TREND_LENGTH)],
+        "goals": goals,
+        **_breakdowns(period),
+    }
+    if progress:
+        progress(80)
+    return snapshot
+
+
+@transaction.atomic
+def report_request(*, actor, period: str, language: str = "fa", scheduled: bool = False) -> ReportJob:
+    if actor is not None and not can_request_reports(actor):
+        raise DomainError(
+            _("Only programme managers and agency managers prepare reports."),
+            code="forbidden",
+            status_code=403,
+        )
+    try:
+        parsed = Period.parse(period)
+    except PeriodError as exc:
+        raise DomainError(str(exc), code="bad_period") from exc
+    if language not in ReportJob.Language.values:
+        raise DomainError(_("Choose Persian or English."), code="bad_language")
+    job = ReportJob.objects.create(
+        period=parsed.key,
+        language=language,
+        requested_by=actor,
+        request_key=uuid.uuid4().hex,
+        scheduled=scheduled,
+    )
+    from ..tasks import generate_report
+
+    transaction.on_commit(lambda: generate_report.delay(job.pk))
+    return job
+
+
+def _set_progress(job_id: int, value: int) -> None:
+    # Written outside any long transaction, so the page polling the row sees it move.
+    ReportJob.objects.filter(pk=job_id).update(progress=min(value, 100))
+
+
+def report_run(*, job_id: int) -> str:
+    """Computes, renders and stores one report. Safe to run twice: a finished job is left as it is."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return "gone"
+        if job.status == ReportJob.Status.SUCCEEDED:
+            return "already done"
+        job.status = ReportJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 1
+        job.message = ""
+        job.save(update_fields=["status", "started_at", "progress", "message"])
+    try:
+        period = Period.parse(job.period)
+        snapshot = build_snapshot(period, progress=lambda value: _set_progress(job.pk, value))
+        from ..report_pdf import render
+
+        with translation.override(job.language):
+            pdf = render(snapshot, job.language)
+        _set_progress(job.pk, 95)
+        digest = hashlib.sha256(pdf).hexdigest()
+    except Exception as exc:
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        raise
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == ReportJob.Status.SUCCEEDED:
+            return "already done"
+        name = f"reports/{job.period}-{job.language}-{job.request_key}.pdf"
+        storage = uploads.private_storage()
+        if storage.exists(name):
+            storage.delete(name)
+        from django.core.files.base import ContentFile
+
+        stored = storage.save(name, ContentFile(pdf))
+        job.stored_name = stored
+        job.sha256 = digest
+        job.size = len(pdf)
+        job.snapshot = snapshot
+        job.status = ReportJob.Status.SUCCEEDED
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save()
+    return "done"
+
+
+def scheduled_periods(today: datetime.date) -> list[str]:
+    """The periods the schedule reports on a given day: the month (and quarter) that just ended."""
+    current_month = Period.containing(today, "month")
+    periods = [current_month.previous().key]
+    current_quarter = Period.containing(today, "quarter")
+    if current_month.number in (1, 4, 7, 10):
+        periods.append(current_quarter.previous().key)
+    return periods
+
+
+def reports_schedule(*, today: datetime.date | None = None) -> list[ReportJob]:
+    """Beat's monthly run: one report per period just ended and language, unless one already exists."""
+    today = today or timezone.localdate()
+    jobs = []
+    for period in scheduled_periods(today):
+        for language in ReportJob.Language.values:
+            if ReportJob.objects.filter(period=period, language=language, scheduled=True).exists():
+                continue
+            jobs.append(report_request(actor=None, period=period, language=language, scheduled=True))
+    return jobs
