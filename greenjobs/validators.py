@@ -41,7 +41,7 @@ def validate_national_id(value: str) -> None:
 
 
 def normalize_mobile(value: str) -> str:
-    """Returns an Iranian mobile number as 09XXXXXXXXX, whatever prefix and digits it was typed with."""
+    """An Iranian mobile number as 09121234567, whatever prefix and digits it was typed with."""
     digits = _strip(value).removeprefix("+")
     if digits.startswith("0098"):
         digits = "0" + digits[4:]
