@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -131,7 +132,8 @@ def test_chart_numbers_follow_the_active_language():
     from django.utils import translation
 
     with translation.override("fa"):
-        assert charts.format_number(45_200_000_000, compact=True) == "۴۵٫۲\u00a0bn"
+        billions = translation.gettext("bn")
+        assert charts.format_number(45_200_000_000, compact=True) == f"۴۵٫۲\u00a0{billions}"
         assert charts.format_number(1234.5) == "۱٬۲۳۴٫۵"
     with translation.override("en"):
         assert charts.format_number(1234.5) == "1,234.5"
@@ -351,7 +353,9 @@ def test_exports_download_as_csv_and_excel(client, ready, manager):
     assert as_csv.content == exports.to_csv(ready.snapshot, "fa")
     assert as_csv["Content-Disposition"] == 'attachment; filename="green-jobs-report-1405-Q3-fa.csv"'
     assert as_xlsx.content.startswith(b"PK")
-    assert load_workbook(io.BytesIO(as_xlsx.content)).sheetnames[0] == "Indicators"
+    # The report is in Persian, so is its spreadsheet.
+    with translation.override("fa"):
+        assert load_workbook(io.BytesIO(as_xlsx.content)).sheetnames[0] == translation.gettext("Indicators")
     assert other.status_code == 404
 
 
