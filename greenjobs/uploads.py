@@ -85,3 +85,19 @@ def open_document(stored_name: str):
 
 def delete_document(stored_name: str) -> None:
     private_storage().delete(stored_name)
+
+
+def document_response(document):
+    """The file of a stored document as a private download. Call only after checking permission."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        open_document(document.stored_name),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    # Personal documents: never kept by shared caches, never sniffed into something executable.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,7 +6,7 @@ Like the pages, an application the caller may not see answers 404, whether it ex
 from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -357,12 +357,7 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         document = application.documents.filter(pk=document_id).first()
         if document is None:
             raise Http404
-        return FileResponse(
-            uploads.open_document(document.stored_name),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return uploads.document_response(document)
 
     # -- money --
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -262,15 +262,7 @@ def document_download(request, pk, document_id):
     document = ApplicationDocument.objects.filter(application=application, pk=document_id).first()
     if document is None:
         raise Http404
-    response = FileResponse(
-        uploads.open_document(document.stored_name),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.document_response(document)
 
 
 def schedule(request, pk):

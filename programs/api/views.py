@@ -6,7 +6,7 @@ Like the pages, a registration the caller may not see answers 404, whether it ex
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -291,12 +291,7 @@ class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         document = business.documents.filter(pk=document_id).first()
         if document is None:
             raise Http404
-        return FileResponse(
-            uploads.open_document(document.stored_name),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return uploads.document_response(document)
 
 
 # --- assessments ---

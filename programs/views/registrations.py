@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -172,15 +172,7 @@ def document_download(request, pk, document_id):
     document = BusinessDocument.objects.filter(business=business, pk=document_id).first()
     if document is None:
         raise Http404
-    response = FileResponse(
-        uploads.open_document(document.stored_name),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.document_response(document)
 
 
 def _transition_form(business, action):
