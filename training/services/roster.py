@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Kind
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.spreadsheets import column_positions
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_mobile, normalize_national_id
 
@@ -125,36 +126,13 @@ def _header_lookup() -> dict[str, str]:
 def _rows_from_table(table: list[list]) -> list[dict]:
     if not table or not any(str(cell).strip() for cell in table[0]):
         raise ValidationError(_("The first row must hold the column names."), code="no_header")
-    lookup = _header_lookup()
-    ignored = {_key(title) for title in IGNORED_HEADERS}
-    positions: dict[int, str] = {}
-    unknown = []
-    for index, title in enumerate(table[0]):
-        title = str(title).strip()
-        if not title or _key(title) in ignored:
-            continue
-        key = lookup.get(_key(title))
-        if key is None:
-            unknown.append(title)
-        elif key in positions.values():
-            raise ValidationError(
-                _("The column “%(column)s” appears twice in the first row.") % {"column": title},
-                code="header",
-            )
-        else:
-            positions[index] = key
-    if unknown:
-        raise ValidationError(
-            _("Unknown columns: %(columns)s. Use the column names of the template.")
-            % {"columns": ", ".join(unknown[:10])},
-            code="header",
-        )
-    missing = [column.key for column in COLUMNS if column.required and column.key not in positions.values()]
-    if missing:
-        raise ValidationError(
-            _("These columns are missing from the first row: %(columns)s.") % {"columns": ", ".join(missing)},
-            code="header",
-        )
+    positions = column_positions(
+        table[0],
+        lookup=_header_lookup(),
+        key=_key,
+        ignored={_key(title) for title in IGNORED_HEADERS},
+        required=[column.key for column in COLUMNS if column.required],
+    )
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = dict.fromkeys(COLUMN_KEYS, "")
