@@ -6,20 +6,31 @@ with "now", or a step recorded out of order fails here.
 
 import datetime
 import io
+import re
 
 import jdatetime
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.models import Kind
 from agencies import seed as agencies_seed
-from incentives.models import ApplicationEvent, LoanApplication, Stage
+from incentives.models import ApplicationEvent, LoanApplication, LoanScheme, Stage
 from programs import seed as programs_seed
 from programs import seed_indicators
-from programs.models import Assessment, Business, Project, RegistrationEvent, RegistrationStatus
+from programs.models import (
+    Assessment,
+    Business,
+    GreenJob,
+    Initiative,
+    Project,
+    RegistrationEvent,
+    RegistrationStatus,
+)
 from training.models import AwarenessActivity, Certificate, Enrolment, Session
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +246,17 @@ def test_training_timelines_are_in_order(demo):
             assert certificate.issued_on < timezone.localtime(certificate.revoked_at).date()
 
 
+def test_initiative_and_project_timelines_are_in_order(demo):
+    for initiative in Initiative.objects.prefetch_related("milestones"):
+        for milestone in initiative.milestones.all():
+            assert initiative.starts_on <= milestone.due_on <= initiative.ends_on
+            assert milestone.completed_on is None or initiative.starts_on <= milestone.completed_on
+    for project in Project.objects.prefetch_related("bids"):
+        assert all(bid.submitted_on <= project.bids_close_on for bid in project.bids.all())
+        if project.awarded_on:
+            assert project.bids_close_on < project.awarded_on
+
+
 def test_the_demo_spreads_over_the_past_quarters_at_distinct_moments(demo):
     for values in (
         RegistrationEvent.objects.values_list("at", flat=True),
@@ -258,3 +280,34 @@ def test_loading_the_demo_twice_changes_no_counts(demo):
     _seed()
 
     assert {model._meta.label: model.objects.count() for model in counted} == before
+
+
+PERSIAN_TEXTS = [
+    (LoanApplication, ("purpose", "commitments")),
+    (ApplicationEvent, ("reason",)),
+    (RegistrationEvent, ("reason",)),
+    (Business, ("legal_name", "address")),
+    (GreenJob, ("holder_name",)),
+    (AwarenessActivity, ("title",)),
+    (Session, ("instructor",)),
+    (Certificate, ("revoked_reason",)),
+]
+
+
+@pytest.mark.parametrize(("model", "fields"), PERSIAN_TEXTS, ids=lambda v: getattr(v, "__name__", str(v)))
+def test_the_demos_persian_texts_are_human_text_without_internal_codes(demo, model, fields):
+    with_latin = [
+        (field, value)
+        for field in fields
+        for value in model.objects.values_list(field, flat=True)
+        if re.search("[A-Za-z_]", value)
+    ]
+    assert with_latin == []
+
+
+def test_the_demo_people_have_persian_names_and_the_schemes_english_ones(demo):
+    applicants = get_user_model().objects.filter(kind=Kind.APPLICANT)
+    assert all(re.fullmatch("[\u0600-\u06ff\u200c ]+", f"{u.first_name} {u.last_name}") for u in applicants)
+    for scheme in LoanScheme.objects.all():
+        assert re.fullmatch("[A-Z0-9]+", scheme.code)
+        assert scheme.title_en and scheme.description_en and scheme.title_en.isascii()
