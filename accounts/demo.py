@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from agencies.models import Agency, StaffRole
 from agencies.services import membership_assign
+from greenjobs.demo_clock import moment
 
 from .models import Kind
 
@@ -25,11 +25,15 @@ def load() -> list[tuple[str, str]]:
     """Creates or refreshes the demo accounts; returns (username, description) for each."""
     User = get_user_model()
     password = settings.DEMO_PASSWORD
-    now = timezone.now()
+    # The accounts predate every demo record (the oldest registration is about 790 days old).
+    joined = moment(820, 9, 0)
+    verified = moment(820, 9, 20)
     rows = []
 
     def upsert(username, **fields):
         user, _created = User.objects.get_or_create(username=username, defaults=fields)
+        if _created:
+            user.date_joined = joined
         for key, value in fields.items():
             setattr(user, key, value)
         user.set_password(password)
@@ -44,7 +48,7 @@ def load() -> list[tuple[str, str]]:
         last_name="نوروزی",
         national_id="0371234565",
         mobile="09121234567",
-        email_verified_at=now,
+        email_verified_at=verified,
     )
     rows.append(("applicant", "Applicant (entrepreneur)"))
     for username, code, role, first_name, last_name in DEMO_STAFF:
@@ -54,7 +58,7 @@ def load() -> list[tuple[str, str]]:
             email=f"{username}@example.ir",
             first_name=first_name,
             last_name=last_name,
-            email_verified_at=now,
+            email_verified_at=verified,
         )
         membership_assign(user=user, agency=Agency.objects.get(code=code), role=role, actor=None)
         rows.append((username, f"{code} {role}"))
@@ -64,7 +68,7 @@ def load() -> list[tuple[str, str]]:
         email="programme@example.ir",
         first_name="سارا",
         last_name="کاظمی",
-        email_verified_at=now,
+        email_verified_at=verified,
     )
     rows.append(("programme_manager", "Programme manager (steering committee)"))
     upsert(
@@ -75,7 +79,7 @@ def load() -> list[tuple[str, str]]:
         last_name="سامانه",
         is_staff=True,
         is_superuser=True,
-        email_verified_at=now,
+        email_verified_at=verified,
     )
     rows.append(("admin", "Administrator (Django admin)"))
     return rows
