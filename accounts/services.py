@@ -1,10 +1,13 @@
 """Every write to accounts: sign-up, e-mail verification, language, staff and manager accounts."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -17,6 +20,7 @@ from .models import Kind
 from .tokens import email_verification_token
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def _identity_clean(*, email: str, national_id: str, mobile: str, exclude_pk=None) -> dict:
@@ -160,9 +164,30 @@ def programme_manager_create(
 
 
 def unverified_signups_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
-    """Applicants who never opened their verification link hold no data; their identifiers are freed."""
+    """Frees the identifiers of people who signed up and never opened their verification link.
+
+    Only the portal's own sign-ups are purged: an account an agency made from a registry sheet or a
+    training roster has no usable password (its owner is given access later) and is never a sign-up.
+    A sign-up that something now refers to is kept rather than failing the whole nightly run.
+    """
     cutoff = timezone.now() - older_than
-    deleted, _per_model = User.objects.filter(
-        kind=Kind.APPLICANT, email_verified_at__isnull=True, date_joined__lt=cutoff, last_login__isnull=True
-    ).delete()
-    return deleted
+    candidates = (
+        User.objects.filter(
+            kind=Kind.APPLICANT,
+            email_verified_at__isnull=True,
+            date_joined__lt=cutoff,
+            last_login__isnull=True,
+        )
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .values_list("pk", flat=True)
+    )
+    purged = 0
+    for pk in list(candidates.iterator()):
+        try:
+            with transaction.atomic():
+                User.objects.filter(pk=pk).delete()
+        except ProtectedError:
+            logger.warning("Unverified sign-up %s is referred to by other records; it is kept.", pk)
+        else:
+            purged += 1
+    return purged
