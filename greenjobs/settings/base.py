@@ -200,7 +200,9 @@ SPECTACULAR_SETTINGS = {
 # Repeated failed logins lock the username out for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Failures lock an account for the address they came from only: anyone can type a known person's
+# username five times, and that must not shut the person out of the portal from their own address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
