@@ -236,7 +236,11 @@ REGISTRATION_VALIDITY_DAYS = env.int("REGISTRATION_VALIDITY_DAYS", default=730)
 # Days a registration may wait in one stage before the DOE queue flags it as late.
 ASSESSMENT_SLA_DAYS = env.int("ASSESSMENT_SLA_DAYS", default=14)
 
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="GreenQom-1405")
+# The demo accounts' password. Its committed default is public (it is in the README), so it is only
+# accepted where the portal runs as a local demo: the local and test settings allow it, nothing else.
+COMMITTED_DEMO_PASSWORD = "GreenQom-1405"  # noqa: S105
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+COMMITTED_DEMO_PASSWORD_ALLOWED = False
 
 LOGGING = {
     "version": 1,
