@@ -240,6 +240,9 @@ ASSESSMENT_SLA_DAYS = env.int("ASSESSMENT_SLA_DAYS", default=14)
 # accepted where the portal runs as a local demo: the local and test settings allow it, nothing else.
 COMMITTED_DEMO_PASSWORD = "GreenQom-1405"  # noqa: S105
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+# Sign-ups per client address and window (seconds): the form must not become a way to test identifiers.
+SIGN_UP_LIMIT = env.int("SIGN_UP_LIMIT", default=10)
+SIGN_UP_WINDOW = env.int("SIGN_UP_WINDOW", default=3600)
 COMMITTED_DEMO_PASSWORD_ALLOWED = False
 
 LOGGING = {
