@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -15,6 +16,11 @@ class UsernameOrEmailBackend(ModelBackend):
             user = User._default_manager.get(**{field: username})
         except (User.DoesNotExist, User.MultipleObjectsReturned):
             # Spend the same time as a real check, so timing does not tell which accounts exist.
+            User().set_password(password)
+            return None
+        if password == settings.COMMITTED_DEMO_PASSWORD and not settings.COMMITTED_DEMO_PASSWORD_ALLOWED:
+            # The README publishes this password: outside a local demo no account may use it, whatever
+            # put it there (a demo loaded by mistake, an administrator's shortcut).
             User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):

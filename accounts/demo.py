@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from agencies.models import Agency, StaffRole
@@ -20,11 +21,23 @@ DEMO_STAFF = [
 ]
 
 
+def demo_password() -> str:
+    """The demo accounts' password; refuses an empty one, and the public default outside a local demo."""
+    password = settings.DEMO_PASSWORD
+    if not password:
+        raise ImproperlyConfigured("Set DEMO_PASSWORD to load the demo accounts.")
+    if password == settings.COMMITTED_DEMO_PASSWORD and not settings.COMMITTED_DEMO_PASSWORD_ALLOWED:
+        raise ImproperlyConfigured(
+            "DEMO_PASSWORD is the password published in the README; choose another one for this deployment."
+        )
+    return password
+
+
 @transaction.atomic
 def load() -> list[tuple[str, str]]:
     """Creates or refreshes the demo accounts; returns (username, description) for each."""
     User = get_user_model()
-    password = settings.DEMO_PASSWORD
+    password = demo_password()
     # The accounts predate every demo record (the oldest registration is about 790 days old).
     joined = moment(820, 9, 0)
     verified = moment(820, 9, 20)

@@ -21,3 +21,17 @@ def send_verification(user) -> None:
         subject = render_to_string("accounts/email/verify_subject.txt", context).strip()
         body = render_to_string("accounts/email/verify_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def send_account_exists(user) -> None:
+    """Tells the holder of an account that someone tried to sign up with its details, and how to get in."""
+    with translation.override(user.language or "fa"):
+        base = settings.PORTAL_BASE_URL.rstrip("/")
+        context = {
+            "user": user,
+            "login_link": base + reverse("accounts:login"),
+            "reset_link": base + reverse("accounts:password_reset"),
+        }
+        subject = render_to_string("accounts/email/account_exists_subject.txt", context).strip()
+        body = render_to_string("accounts/email/account_exists_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

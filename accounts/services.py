@@ -1,10 +1,14 @@
 """Every write to accounts: sign-up, e-mail verification, language, staff and manager accounts."""
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -17,10 +21,11 @@ from .models import Kind
 from .tokens import email_verification_token
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
-def _identity_clean(*, email: str, national_id: str, mobile: str, exclude_pk=None) -> dict:
-    """Normalises the identifiers and checks they are free; raises ValidationError keyed by field."""
+def _identity_normalise(*, email: str, national_id: str, mobile: str) -> tuple[dict, dict]:
+    """The identifiers in their stored form, and the format errors keyed by field."""
     errors: dict[str, list] = {}
     cleaned = {"email": User.objects.normalize_email(email.strip()).lower()}
     for field, normalise, raw in (
@@ -31,13 +36,36 @@ def _identity_clean(*, email: str, national_id: str, mobile: str, exclude_pk=Non
             cleaned[field] = normalise(raw)
         except ValidationError as exc:
             errors[field] = exc.messages
+    return cleaned, errors
+
+
+def _identity_holders(cleaned: dict, *, exclude_pk=None) -> dict[str, int]:
+    """For each identifier another account already holds: that account's id."""
     others = User.objects.exclude(pk=exclude_pk)
-    if others.filter(email__iexact=cleaned["email"]).exists():
-        errors.setdefault("email", []).append(_("An account with this e-mail address already exists."))
-    if "national_id" in cleaned and others.filter(national_id=cleaned["national_id"]).exists():
-        errors.setdefault("national_id", []).append(_("An account with this national ID already exists."))
-    if "mobile" in cleaned and others.filter(mobile=cleaned["mobile"]).exists():
-        errors.setdefault("mobile", []).append(_("An account with this mobile number already exists."))
+    lookups = {"email": "email__iexact", "national_id": "national_id", "mobile": "mobile"}
+    holders = {}
+    for field, lookup in lookups.items():
+        if field in cleaned:
+            pk = others.filter(**{lookup: cleaned[field]}).values_list("pk", flat=True).first()
+            if pk is not None:
+                holders[field] = pk
+    return holders
+
+
+def _identity_clean(*, email: str, national_id: str, mobile: str, exclude_pk=None) -> dict:
+    """Normalises the identifiers and checks they are free; raises ValidationError keyed by field.
+
+    For administrators creating accounts, who may be told which identifier is taken. Sign-up is not
+    told (see applicant_sign_up).
+    """
+    cleaned, errors = _identity_normalise(email=email, national_id=national_id, mobile=mobile)
+    taken = {
+        "email": _("An account with this e-mail address already exists."),
+        "national_id": _("An account with this national ID already exists."),
+        "mobile": _("An account with this mobile number already exists."),
+    }
+    for field in _identity_holders(cleaned, exclude_pk=exclude_pk):
+        errors.setdefault(field, []).append(taken[field])
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -53,8 +81,23 @@ def applicant_sign_up(
     first_name: str,
     last_name: str,
     language: str = "fa",
-) -> "User":
-    cleaned = _identity_clean(email=email, national_id=national_id, mobile=mobile)
+) -> "User | None":
+    """Creates an unverified applicant and mails the verification link; None when an identifier is taken.
+
+    The caller answers both cases the same way, so the form cannot be used to find out whether a
+    national ID, a mobile number or an address has an account. The holder of that account is told by
+    mail instead, with the way back in.
+    """
+    cleaned, errors = _identity_normalise(email=email, national_id=national_id, mobile=mobile)
+    if errors:
+        raise ValidationError(errors)
+    holders = set(_identity_holders(cleaned).values())
+    if holders:
+        from .tasks import send_account_exists_notice
+
+        for holder in sorted(holders):
+            transaction.on_commit(partial(send_account_exists_notice.delay, holder))
+        return None
     user = User(
         username=cleaned["email"],
         email=cleaned["email"],
@@ -75,7 +118,7 @@ def applicant_sign_up(
 def email_verification_send(*, user) -> None:
     from .tasks import send_verification_email
 
-    transaction.on_commit(lambda: send_verification_email.delay(user.pk))
+    transaction.on_commit(partial(send_verification_email.delay, user.pk))
 
 
 @transaction.atomic
@@ -160,9 +203,30 @@ def programme_manager_create(
 
 
 def unverified_signups_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
-    """Applicants who never opened their verification link hold no data; their identifiers are freed."""
+    """Frees the identifiers of people who signed up and never opened their verification link.
+
+    Only the portal's own sign-ups are purged: an account an agency made from a registry sheet or a
+    training roster has no usable password (its owner is given access later) and is never a sign-up.
+    A sign-up that something now refers to is kept rather than failing the whole nightly run.
+    """
     cutoff = timezone.now() - older_than
-    deleted, _per_model = User.objects.filter(
-        kind=Kind.APPLICANT, email_verified_at__isnull=True, date_joined__lt=cutoff, last_login__isnull=True
-    ).delete()
-    return deleted
+    candidates = (
+        User.objects.filter(
+            kind=Kind.APPLICANT,
+            email_verified_at__isnull=True,
+            date_joined__lt=cutoff,
+            last_login__isnull=True,
+        )
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .values_list("pk", flat=True)
+    )
+    purged = 0
+    for pk in list(candidates.iterator()):
+        try:
+            with transaction.atomic():
+                User.objects.filter(pk=pk).delete()
+        except ProtectedError:
+            logger.warning("Unverified sign-up %s is referred to by other records; it is kept.", pk)
+        else:
+            purged += 1
+    return purged

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import role_required
 
@@ -28,6 +30,12 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and ratelimit.over_limit(
+        request, scope="accounts:sign-up", limit=settings.SIGN_UP_LIMIT, window=settings.SIGN_UP_WINDOW
+    ):
+        form.is_valid()  # keeps what was typed on the page
+        form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+        return render(request, "accounts/sign_up.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

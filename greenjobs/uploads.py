@@ -2,6 +2,7 @@
 that have already checked permission. Nothing here is ever served by the web server directly."""
 
 import hashlib
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# A scanned A4 page at 600 dpi is about 35 million pixels; anything far beyond that is not a document
+# but a way to make the server decompress gigabytes (a "decompression bomb").
+MAX_IMAGE_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -56,14 +60,53 @@ def check_document(uploaded) -> str:
         if not head.startswith(b"%PDF-"):
             raise ValidationError(_("This PDF file is damaged."), code="file_damaged")
     else:
-        try:
-            with Image.open(uploaded) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError(_("This image file is damaged."), code="file_damaged") from exc
-        finally:
-            uploaded.seek(0)
+        _check_image(uploaded)
     return content_type
+
+
+def _check_image(uploaded) -> None:
+    try:
+        with Image.open(uploaded) as image:
+            # The header alone gives the size: refuse before anything is decoded.
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("The image is too large; scan it at a lower resolution."), code="image_too_large"
+                )
+            image.verify()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _("The image is too large; scan it at a lower resolution."), code="image_too_large"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("This image file is damaged."), code="file_damaged") from exc
+    finally:
+        uploaded.seek(0)
+
+
+def clean_file_name(name: str | None) -> str:
+    """The name a person gave a file, safe to store and show: no folders, no control characters (NUL)."""
+    cleaned = "".join(char for char in (name or "") if unicodedata.category(char)[0] != "C")
+    cleaned = cleaned.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return cleaned[:200] or "document"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored document is served under: the person's own stem, the extension of what the file is.
+
+    The extension never comes from the uploader: `poly.html` holding a PDF is served as `poly.pdf`, and
+    control characters (a NUL that would cut the name short) and path separators are dropped.
+    """
+    cleaned = "".join(
+        char for char in (original_name or "") if unicodedata.category(char)[0] != "C" and char not in "/\\"
+    ).strip()
+    extension = ALLOWED_TYPES.get(content_type, "bin")
+    stem = cleaned.rsplit(".", 1)[0] if "." in cleaned else cleaned
+    if stem.lower().endswith(f".{extension}"):
+        stem = stem[: -len(extension) - 1]
+    # No hidden files, no names made only of dots.
+    stem = stem.strip(" .")
+    return f"{stem or 'document'}.{extension}"
 
 
 def store_document(uploaded, folder: str) -> StoredFile:
@@ -95,7 +138,7 @@ def document_response(document):
         open_document(document.stored_name),
         content_type=document.content_type,
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.content_type),
     )
     # Personal documents: never kept by shared caches, never sniffed into something executable.
     response["Cache-Control"] = "private, no-store"

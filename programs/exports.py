@@ -10,6 +10,8 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from greenjobs import spreadsheets
+
 # Excel's limit on a sheet's name; longer names are refused by openpyxl.
 SHEET_NAME_LIMIT = 31
 
@@ -165,7 +167,9 @@ def to_csv(snapshot: dict, language: str) -> bytes:
     """The indicators as CSV. The byte-order mark makes Excel read the file as UTF-8, so Persian shows."""
     buffer = io.StringIO()
     with translation.override(language):
-        csv.writer(buffer).writerows(indicator_table(snapshot, language))
+        csv.writer(buffer).writerows(
+            [spreadsheets.csv_safe(cell) for cell in row] for row in indicator_table(snapshot, language)
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -191,8 +195,7 @@ def to_xlsx(snapshot: dict, language: str) -> bytes:
             sheet.title = _sheet_name(str(title))
             sheet.sheet_view.rightToLeft = language == "fa"
             for row in rows:
-                # An empty cell, not an empty string: a missing figure must not count as text in a sum.
-                sheet.append([None if cell == "" else cell for cell in row])
+                spreadsheets.append_row(sheet, row)
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             sheet.freeze_panes = "A2"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "greenjobs.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +161,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "greenjobs.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -200,7 +206,9 @@ SPECTACULAR_SETTINGS = {
 # Repeated failed logins lock the username out for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Failures lock an account for the address they came from only: anyone can type a known person's
+# username five times, and that must not shut the person out of the portal from their own address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -234,7 +242,14 @@ REGISTRATION_VALIDITY_DAYS = env.int("REGISTRATION_VALIDITY_DAYS", default=730)
 # Days a registration may wait in one stage before the DOE queue flags it as late.
 ASSESSMENT_SLA_DAYS = env.int("ASSESSMENT_SLA_DAYS", default=14)
 
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="GreenQom-1405")
+# The demo accounts' password. Its committed default is public (it is in the README), so it is only
+# accepted where the portal runs as a local demo: the local and test settings allow it, nothing else.
+COMMITTED_DEMO_PASSWORD = "GreenQom-1405"  # noqa: S105
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+# Sign-ups per client address and window (seconds): the form must not become a way to test identifiers.
+SIGN_UP_LIMIT = env.int("SIGN_UP_LIMIT", default=10)
+SIGN_UP_WINDOW = env.int("SIGN_UP_WINDOW", default=3600)
+COMMITTED_DEMO_PASSWORD_ALLOWED = False
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-only-insecure-key-never-used-in-production")
+DEMO_PASSWORD = env("DEMO_PASSWORD", default=COMMITTED_DEMO_PASSWORD)  # noqa: F405
+COMMITTED_DEMO_PASSWORD_ALLOWED = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "0.0.0.0"])  # noqa: S104
 
 # The demo serves static files straight from the source folders; nothing needs collecting.

@@ -35,6 +35,11 @@ if REQUIRE_SERVICES and not REDIS_AVAILABLE:
     raise ImproperlyConfigured(f"REQUIRE_SERVICES=1 but Redis at {TEST_REDIS_URL} does not answer")
 
 SECRET_KEY = "test-only-key"  # noqa: S105
+DEMO_PASSWORD = env("DEMO_PASSWORD", default=COMMITTED_DEMO_PASSWORD)  # noqa: F405
+COMMITTED_DEMO_PASSWORD_ALLOWED = True
+# The cache outlives a test: the suite signs up far more often than a person could. The throttle's own
+# test sets a small limit.
+SIGN_UP_LIMIT = 100_000
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 if POSTGRES_AVAILABLE:

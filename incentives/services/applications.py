@@ -166,7 +166,7 @@ def document_upload(*, application_id: int, actor, kind: str, uploaded) -> Appli
         application=application,
         kind=kind,
         stored_name=stored.stored_name,
-        original_name=(uploaded.name or "document")[:200],
+        original_name=uploads.clean_file_name(uploaded.name),
         content_type=stored.content_type,
         size=stored.size,
         sha256=stored.sha256,

@@ -807,7 +807,8 @@ def import_create_job(*, actor, uploaded) -> ImportJob:
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
-                created_by=actor, original_name=Path(uploaded.name).name[:200], stored_name=stored_name,
+                created_by=actor, original_name=uploads.clean_file_name(uploaded.name),
+                stored_name=stored_name,
                 sha256=digest.hexdigest(), total_rows=len(rows),
             )  # fmt: skip
             transaction.on_commit(lambda: _enqueue(job.pk))

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from greenjobs import spreadsheets
 from greenjobs.exceptions import DomainError
 
 from ..forms.imports import ImportUploadForm
@@ -92,7 +93,9 @@ def import_progress(request, pk: int):
 @require_GET
 def import_template(request):
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(imports.template_rows())
+    csv.writer(buffer).writerows(
+        [spreadsheets.csv_safe(cell) for cell in row] for row in imports.template_rows()
+    )
     # The byte-order mark makes Excel open the file as UTF-8, so the Persian example stays readable.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="registrations-import-template.csv"'

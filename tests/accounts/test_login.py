@@ -6,9 +6,12 @@ import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, ApplicantFactory, ProgrammeManagerFactory
 
@@ -303,3 +306,73 @@ def test_the_password_change_page_needs_a_signed_in_person(client):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('accounts:password_change')}"
+
+
+# --- ways around the lockout ---
+
+
+def test_failures_under_the_username_lock_the_same_account_typed_as_its_e_mail(client):
+    cache.clear()  # the token endpoint's throttle lives in the cache
+    # given: a staff account that signs in with its username, five failures under that username
+    staff = ProgrammeManagerFactory(username="someone", email="someone@example.ir")
+    fail(client, "someone", 5)
+
+    # when: the right password, typed with the account's e-mail address instead
+    page = log_in(client, "someone@example.ir")
+    token = APIClient().post("/api/v1/auth/token/", {"username": "SomeOne@Example.ir", "password": PASSWORD})
+
+    # then: still locked, on the page and on the token endpoint
+    assert page.status_code == 429
+    assert signed_in_as(client) is None
+    assert token.status_code in (400, 403, 429)
+    assert "token" not in token.json()
+    staff.refresh_from_db()
+    assert staff.last_login is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL folds ı to i")
+def test_a_look_alike_letter_counts_against_the_account_it_resolves_to(client):
+    # given: PostgreSQL matches a dotless ı to i, so "nargıs" signs in as "nargis"
+    applicant = ApplicantFactory(username="nargis@example.ir", email="nargis@example.ir")
+    for typed in [
+        "nargis@example.ir",
+        "nargıs@example.ir",
+        "NARGIS@example.ir",
+        "nargıs@example.ır",
+        "nargis@example.ir",
+    ]:
+        log_in(client, typed, "wrong-password")
+
+    # when
+    response = log_in(client, "nargis@example.ir")
+
+    # then
+    assert response.status_code == 429
+    applicant.refresh_from_db()
+    assert applicant.last_login is None
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"nargis@example.ir"}
+
+
+def test_a_stranger_cannot_lock_a_person_out_from_another_address(client):
+    # given: five failures from an attacker's address
+    applicant = ApplicantFactory(username="narges@example.ir", email="narges@example.ir")
+    for _ in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "narges@example.ir", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.66",
+        )
+    assert log_in(client, "narges@example.ir").status_code == 302  # the owner's own address (127.0.0.1)
+    client.logout()
+
+    # when: the attacker tries the right password from their address
+    attacker = client.post(
+        reverse("accounts:login"),
+        {"username": "narges@example.ir", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.66",
+    )
+
+    # then: locked there, not for the owner
+    assert attacker.status_code == 429
+    applicant.refresh_from_db()
+    assert applicant.last_login is not None

@@ -404,3 +404,71 @@ def test_a_document_of_another_registration_is_404_through_my_own(client, owner,
     client.force_login(owner)
 
     assert download(client, mine, theirs.documents.get()).status_code == 404
+
+
+# --- hostile files ---------------------------------------------------------------------------------------
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` × `height` pixels, as a decompression bomb's does."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(20_000, 20_000), (60_000, 60_000)])
+def test_a_decompression_bomb_is_refused_with_a_clear_message(client, owner, draft, private_media, size):
+    client.force_login(owner)
+
+    response, before = rejected_upload(
+        client, draft, private_media, "bomb.png", png_header_only(*size), "image/png"
+    )
+
+    assert response.context["form"].errors["file"] == [
+        "The image is too large; scan it at a lower resolution."
+    ]
+    assert files_on_disk(private_media) == before["files"]
+
+
+def test_a_large_but_reasonable_scan_is_accepted(client, owner, draft, private_media):
+    client.force_login(owner)
+    buffer = io.BytesIO()
+    Image.new("1", (4960, 7016)).save(buffer, "PNG")  # A4 at 600 dpi
+
+    upload(client, draft, "scan.png", buffer.getvalue(), "image/png", kind="other")
+
+    assert BusinessDocument.objects.filter(business=draft, kind="other").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed_name", "served_name"),
+    [
+        ("poly.html", "poly.pdf"),
+        ("report.pdf\x00.html", "report.pdf"),
+        ("../../etc/passwd", "passwd.pdf"),
+        ("scan.v2.PDF", "scan.v2.pdf"),
+        (" .pdf", "document.pdf"),
+    ],
+)
+def test_a_download_is_named_after_what_the_file_is_not_what_the_uploader_called_it(
+    client, owner, draft, private_media, typed_name, served_name
+):
+    client.force_login(owner)
+    stored = services.document_upload(
+        business_id=draft.pk,
+        kind="other",
+        uploaded=SimpleUploadedFile(typed_name, MINIMAL_PDF, "text/html"),
+        actor=owner,
+    )
+
+    assert_served(download(client, draft, stored), MINIMAL_PDF, name=served_name)

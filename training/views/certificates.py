@@ -1,11 +1,8 @@
 """Certificates: the holder's PDF, TVTO's list and revocation, and the public verification page."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
 from greenjobs.text import fold_digits
 
@@ -37,26 +35,9 @@ def _verify_limit() -> tuple[int, int]:
     )
 
 
-def _client_ip(request) -> str:
-    # The address of the connection. Behind a reverse proxy this is the proxy's unless the proxy sets it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def _over_limit(request) -> bool:
-    """Counts this lookup against the client's window; True once the window's allowance is used up.
-
-    A fixed window in the shared cache: every web process counts into the same key, and the first lookup
-    of a window starts it.
-    """
     limit, window = _verify_limit()
-    key = "training:verify:" + hashlib.sha256(_client_ip(request).encode()).hexdigest()[:32]
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(request, scope="training:verify", limit=limit, window=window)
 
 
 def _rate_limited(request):

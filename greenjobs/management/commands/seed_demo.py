@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
@@ -16,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         agencies_seed.load()
         seed_indicators.load()
-        accounts = accounts_demo.load()
+        try:
+            accounts = accounts_demo.load()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         # The demo's own workflow would otherwise mail its fictional applicants on every transition.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             registrations = programs_demo.load()
@@ -32,4 +36,9 @@ class Command(BaseCommand):
         width = max(len(username) for username, _description in accounts)
         for username, description in accounts:
             self.stdout.write(f"  {username.ljust(width)}  {description}")
-        self.stdout.write(f"  password for all: {settings.DEMO_PASSWORD}  (set DEMO_PASSWORD to change it)")
+        if settings.COMMITTED_DEMO_PASSWORD_ALLOWED:
+            self.stdout.write(
+                f"  password for all: {settings.DEMO_PASSWORD}  (set DEMO_PASSWORD to change it)"
+            )
+        else:
+            self.stdout.write("  password for all: the value of DEMO_PASSWORD")
