@@ -89,6 +89,17 @@ def business_detail(*, user, business_id: int) -> Business | None:
     )
 
 
+def latest_changes_request(business: Business) -> RegistrationEvent | None:
+    """The reviewer's request behind the current "changes requested" status; None in any other status.
+
+    Reads the history prefetched by business_detail, so a page asks no extra query.
+    """
+    if business.status != RegistrationStatus.CHANGES_REQUESTED:
+        return None
+    requests = [e for e in business.events.all() if e.to_status == RegistrationStatus.CHANGES_REQUESTED]
+    return max(requests, key=lambda event: (event.at, event.pk), default=None)
+
+
 def _green_jobs():
     from .models import GreenJob
 
