@@ -1,6 +1,7 @@
 """Reads for the registry: every list is filtered by who asks and runs a fixed number of queries."""
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.utils import translation
 
 from greenjobs.text import search_key
 
@@ -12,18 +13,38 @@ from .models import (
     GreenOccupation,
     RegistrationEvent,
     RegistrationStatus,
+    Sector,
 )
 
 # What is waiting for DOE: submitted, or being assessed.
 OPEN_STATUSES = (RegistrationStatus.SUBMITTED, RegistrationStatus.UNDER_ASSESSMENT)
 
 
+def sectors_matching(key: str) -> list[str]:
+    """The sectors whose name, in Persian or English, contains this search key.
+
+    The sector is stored as a code; people search by the name they read ("کشاورزی" for the
+    sustainable agriculture sector), so the names are matched here, folded like the search text.
+    """
+    found = []
+    for value, label in Sector.choices:
+        names = []
+        for language in ("fa", "en"):
+            with translation.override(language):
+                names.append(str(label))
+        if any(key in search_key(name) for name in (value, *names)):
+            found.append(value)
+    return found
+
+
 def occupations(*, query: str = "", sector: str = "", kind: str = "", include_inactive: bool = False):
+    """The catalogue, searched by name (fa or en), code, training standard or sector name."""
     queryset = GreenOccupation.objects.all()
     if not include_inactive:
         queryset = queryset.filter(is_active=True)
-    if query:
-        queryset = queryset.filter(search_text__contains=search_key(query))
+    key = search_key(query)
+    if key:
+        queryset = queryset.filter(Q(search_text__contains=key) | Q(sector__in=sectors_matching(key)))
     if sector:
         queryset = queryset.filter(sector=sector)
     if kind:
@@ -87,6 +108,17 @@ def business_detail(*, user, business_id: int) -> Business | None:
         .filter(pk=business_id)
         .first()
     )
+
+
+def latest_changes_request(business: Business) -> RegistrationEvent | None:
+    """The reviewer's request behind the current "changes requested" status; None in any other status.
+
+    Reads the history prefetched by business_detail, so a page asks no extra query.
+    """
+    if business.status != RegistrationStatus.CHANGES_REQUESTED:
+        return None
+    requests = [e for e in business.events.all() if e.to_status == RegistrationStatus.CHANGES_REQUESTED]
+    return max(requests, key=lambda event: (event.at, event.pk), default=None)
 
 
 def _green_jobs():

@@ -11,6 +11,7 @@ from greenjobs.jalali import JalaliDateError, parse_jalali
 from greenjobs.text import fold_digits
 
 from .. import selectors
+from ..forms.search import SearchField
 from ..models import Assessment, Business, GreenOccupation, OccupationKind, RegistrationStatus, Sector
 
 _DATE = re.compile(r"\s*(\d{3,4})[/\-.]\d{1,2}[/\-.]\d{1,2}\s*")
@@ -36,10 +37,16 @@ class JalaliOrIsoDateFilter(filters.DateFilter):
     field_class = JalaliOrIsoDateField
 
 
+class SearchFilter(filters.CharFilter):
+    """The pages' search box: a text too long to be a search is a 400, not an ignored filter."""
+
+    field_class = SearchField
+
+
 class BusinessFilter(filters.FilterSet):
     """The staff queue's filters."""
 
-    q = filters.CharFilter(label=_("Search by name, address or national business ID"))
+    q = SearchFilter(label=_("Search by name, address or national business ID"))
     status = filters.ChoiceFilter(choices=RegistrationStatus.choices)
     sector = filters.ChoiceFilter(choices=Sector.choices)
     county = filters.CharFilter(label=_("County code"))
@@ -60,7 +67,7 @@ class BusinessFilter(filters.FilterSet):
 
 
 class OccupationFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Search the catalogue (Persian or English)"))
+    q = SearchFilter(label=_("Search the catalogue (Persian or English)"))
     sector = filters.ChoiceFilter(choices=Sector.choices)
     kind = filters.ChoiceFilter(choices=OccupationKind.choices)
 

@@ -22,6 +22,7 @@ from ..models import (
     RegistrationStatus,
     RequirementCategory,
     Sector,
+    registration_rules,
 )
 from ..workflow import TRANSITIONS, available_actions
 from .filters import JalaliOrIsoDateField
@@ -168,11 +169,26 @@ class BusinessWriteSerializer(serializers.Serializer):
     )
     address = serializers.CharField(required=False, allow_blank=True)
     postal_code = serializers.CharField(required=False, allow_blank=True)
-    employees_total = serializers.IntegerField(required=False, min_value=0)
+    employees_total = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        validators=[registration_rules.validate_employees_total],
+        help_text=f"At most {registration_rules.MAX_EMPLOYEES}.",
+    )
     is_knowledge_based = serializers.BooleanField(required=False)
     knowledge_based_number = serializers.CharField(required=False, allow_blank=True)
     knowledge_based_as_of = PortalDateField(required=False, allow_null=True)
     knowledge_based_expires_on = PortalDateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        # The dates sent together are checked here; one sent alone is checked against the stored other
+        # by the model, with the same rule.
+        problems = registration_rules.knowledge_based_date_problems(
+            attrs.get("knowledge_based_as_of"), attrs.get("knowledge_based_expires_on")
+        )
+        if problems:
+            raise serializers.ValidationError({field: [message] for field, message in problems.items()})
+        return attrs
 
 
 class GreenJobWriteSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField
 
 from ..models import GreenOccupation, OccupationKind, Sector
+from .search import SearchField
 
 
 class OccupationForm(BootstrapFormMixin, forms.ModelForm):
@@ -44,14 +45,14 @@ class OccupationForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class OccupationFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
+    q = SearchField()
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Name, code or training standard"), "autocomplete": "off"}
+            {"placeholder": _("Name, code, sector or training standard"), "autocomplete": "off"}
         )
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *OccupationKind.choices]

@@ -14,6 +14,7 @@ from ..models import (
     RequirementCategory,
     Sector,
 )
+from .search import SearchField
 
 
 class IdentityForm(BootstrapFormMixin, forms.ModelForm):
@@ -131,7 +132,7 @@ class ReadyForm(BootstrapFormMixin, forms.Form):
 
 
 class QueueFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField()
     status = forms.ChoiceField(label=_("Status"), required=False)
     county = forms.ChoiceField(label=_("County"), required=False)
     sector = forms.ChoiceField(

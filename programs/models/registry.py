@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from greenjobs.bilingual import Bilingual
 from greenjobs.text import search_key
 from greenjobs.validators import validate_business_id, validate_national_id
+
+from . import registration_rules as rules
 
 
 class County(Bilingual, models.Model):
@@ -196,6 +199,39 @@ class Business(models.Model):
     def refresh_search_text(self):
         self.search_text = search_key(" ".join([self.legal_name, self.address, self.national_business_id]))
 
+    def clean_fields(self, exclude=None):
+        # The bounds are checked field by field, like validators, so a form that edits some of the fields
+        # (one step of the wizard) is told about those fields only.
+        exclude = set(exclude or ())
+        problems: dict[str, list[str]] = {}
+        if "employees_total" not in exclude and isinstance(self.employees_total, int):
+            try:
+                rules.validate_employees_total(self.employees_total)
+            except ValidationError as exc:
+                # Said in the portal's words rather than as the database column's range.
+                problems["employees_total"] = exc.messages
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude | set(problems))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        checked = {f.name for f in self._meta.fields} - exclude - set(errors) - set(problems)
+        if "employees_total" in checked and self.pk:
+            problem = rules.employees_total_problem(self.employees_total, self.green_jobs.count())
+            if problem:
+                problems["employees_total"] = [problem]
+        dates = {"knowledge_based_as_of", "knowledge_based_expires_on"}
+        if dates & checked and not dates & set(errors):
+            for field, problem in rules.knowledge_based_date_problems(
+                self.knowledge_based_as_of, self.knowledge_based_expires_on
+            ).items():
+                # A stored date that this form does not edit is reported on the date it does edit.
+                problems.setdefault(field if field in checked else min(dates & checked), []).append(problem)
+        for field, messages in problems.items():
+            errors.setdefault(field, []).extend(ValidationError(m, code="out_of_bounds") for m in messages)
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_editable_by_owner(self) -> bool:
         return self.status in (RegistrationStatus.DRAFT, RegistrationStatus.CHANGES_REQUESTED)
@@ -229,6 +265,13 @@ class GreenJob(models.Model):
 
     def __str__(self):
         return f"{self.holder_name} · {self.occupation}"
+
+    def clean(self):
+        if self._state.adding and self.business_id:
+            listed = GreenJob.objects.filter(business_id=self.business_id).count()
+            problem = rules.green_job_room_problem(self.business.employees_total, listed)
+            if problem:
+                raise ValidationError(problem, code="more_green_jobs_than_employees")
 
 
 class DocumentKind(models.TextChoices):

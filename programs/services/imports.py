@@ -49,6 +49,11 @@ from ..models import (
     RegistrationStatus,
     Sector,
 )
+from ..models.registration_rules import (
+    employees_total_problem,
+    knowledge_based_date_problems,
+    validate_employees_total,
+)
 from ..permissions import can_import, is_doe
 
 logger = logging.getLogger(__name__)
@@ -575,6 +580,11 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
         if employees_text:
             if re.fullmatch(r"\d{1,7}", employees_text):
                 employees = int(employees_text)
+                try:
+                    validate_employees_total(employees)
+                except ValidationError as exc:
+                    check.error("employees_total", exc.messages[0])
+                    employees = None
             else:
                 check.error("employees_total", _("Write a whole number of people."))
 
@@ -583,8 +593,12 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
         if not is_knowledge_based and _key(knowledge_text) not in NO_KEYS:
             check.error("is_knowledge_based", _("Write yes or no."))
         knowledge_number = check.text("knowledge_based_number", max_length=40)
-        knowledge_as_of = check.date("knowledge_based_as_of", not_after=today)
+        knowledge_as_of = check.date("knowledge_based_as_of")
         knowledge_expires = check.date("knowledge_based_expires_on")
+        for key, problem in knowledge_based_date_problems(
+            knowledge_as_of, knowledge_expires, today=today
+        ).items():
+            check.error(key, problem)
         if is_knowledge_based:
             if not knowledge_number:
                 check.error(
@@ -602,10 +616,6 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
             ):
                 if value:
                     check.error(key, _("Fill this only for a knowledge-based company."))
-        if knowledge_as_of and knowledge_expires and knowledge_expires <= knowledge_as_of:
-            check.error(
-                "knowledge_based_expires_on", _("The certificate cannot expire before its status date.")
-            )
 
         status = check.choice("status", lookups.choices["status"], required=True)
         verified_kind = check.choice("verified_kind", lookups.choices["verified_kind"])
@@ -622,12 +632,9 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
                 check.error("verified_on", _("Only a verified business has a date of verification."))
 
         green_jobs = _check_green_jobs(check, lookups)
-        if employees is not None and employees < len(green_jobs):
-            check.error(
-                "employees_total",
-                _("Employees in total (%(total)s) cannot be fewer than the people in green jobs (%(green)s).")
-                % {"total": employees, "green": len(green_jobs)},
-            )
+        head_count = None if employees is None else employees_total_problem(employees, len(green_jobs))
+        if head_count:
+            check.error("employees_total", head_count)
 
         owner = _check_owner(check, lookups, new_owners, new_mobiles, new_logins)
 

@@ -23,6 +23,7 @@ from ..models import (
     OccupationKind,
     RegistrationEvent,
     RegistrationStatus,
+    registration_rules,
 )
 from ..workflow import TRANSITIONS, actor_can
 
@@ -176,11 +177,19 @@ def submission_problems(business: Business) -> list[str]:
     green_jobs = business.green_jobs.count()
     if green_jobs == 0:
         problems.append(_("List at least one employee in a green job, with their occupation."))
-    if business.employees_total < green_jobs:
-        problems.append(
-            _("Employees in total (%(total)s) cannot be fewer than the employees in green jobs (%(green)s).")
-            % {"total": business.employees_total, "green": green_jobs}
-        )
+    try:
+        registration_rules.validate_employees_total(business.employees_total)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+    head_count = registration_rules.employees_total_problem(business.employees_total, green_jobs)
+    if head_count:
+        problems.append(head_count)
+    # Drafts saved before these rules existed are held to them here.
+    problems.extend(
+        registration_rules.knowledge_based_date_problems(
+            business.knowledge_based_as_of, business.knowledge_based_expires_on
+        ).values()
+    )
     if business.is_knowledge_based and not (
         business.knowledge_based_number and business.knowledge_based_as_of
     ):

@@ -16,6 +16,7 @@ from greenjobs.exceptions import DomainError
 
 from .. import selectors
 from ..forms.occupations import OccupationFilterForm, OccupationForm
+from ..forms.search import search_error
 from ..permissions import can_manage_occupations
 from ..services import occupations as services
 
@@ -55,14 +56,19 @@ def occupation_list(request):
     can_manage = can_manage_occupations(request.user)
     form = OccupationFilterForm(request.GET)
     filters = form.filters()
+    error = search_error(form)
     # Staff who maintain the catalogue also see what they took out of it, so they can bring it back.
     queryset = selectors.occupations(
         query=filters["q"], sector=filters["sector"], kind=filters["kind"], include_inactive=can_manage
     )
+    if error:
+        # A search that cannot be run lists nothing: the whole catalogue would look like its answer.
+        queryset = queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "search_error": error,
         "query": urlencode({name: value for name, value in filters.items() if value}),
         "can_manage": can_manage,
     }

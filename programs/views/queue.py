@@ -15,6 +15,7 @@ from greenjobs.permissions import role_required
 
 from .. import permissions, selectors
 from ..forms.registrations import AssessmentItemForm, QueueFilterForm, ReadyForm
+from ..forms.search import search_error
 from ..models import RegistrationStatus
 from ..services import assessments as services
 
@@ -29,7 +30,11 @@ def _filtered_page(request, data, queryset_for, statuses):
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
     filters = {key: value for key, value in filters.items() if value not in ("", None)}
-    page = Paginator(queryset_for(filters), 25).get_page(request.GET.get("page"))
+    queryset = queryset_for(filters)
+    if search_error(form):
+        # A search that cannot be run lists nothing: without it the list would look like its answer.
+        queryset = queryset.none()
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("page", None)
     return form, page, query.urlencode()
@@ -51,6 +56,7 @@ def assessment_queue(request):
         "form": form,
         "page": page,
         "query": query,
+        "search_error": search_error(form),
         "sla_days": settings.ASSESSMENT_SLA_DAYS,
         "counts": selectors.status_counts(user=request.user),
     }
@@ -70,7 +76,14 @@ def registry(request):
         )
 
     form, page, query = _filtered_page(request, request.GET.copy(), queryset_for, statuses)
-    context = {"form": form, "page": page, "query": query, "sla_days": None, "registry": True}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "search_error": search_error(form),
+        "sla_days": None,
+        "registry": True,
+    }
     template = "programs/queue/_table.html" if request.htmx else "programs/queue/registry.html"
     return render(request, template, context)
 

@@ -94,7 +94,12 @@ def business_edit(request, pk, step):
         messages.warning(request, _("This registration cannot be changed in its current status."))
         return redirect("programs:business_detail", pk=pk)
 
-    context = {"business": business, "step": step, "steps": _steps(business, step)}
+    context = {
+        "business": business,
+        "step": step,
+        "steps": _steps(business, step),
+        "changes_request": selectors.latest_changes_request(business),
+    }
     if step in ("identity", "location"):
         form_class = IdentityForm if step == "identity" else LocationForm
         form = form_class(request.POST or None, instance=business)
@@ -190,6 +195,7 @@ def business_detail(request, pk):
     is_officer = assessment is not None and assessment.officer_id == request.user.pk
     context = {
         "business": business,
+        "changes_request": selectors.latest_changes_request(business),
         "actions": [(t, _transition_form(business, t.name)) for t in actions],
         "assessment": assessment,
         "decided_assessments": [a for a in business.assessments.all() if a.status == "decided"],
