@@ -111,3 +111,18 @@ class ResultsForm(BootstrapFormMixin, forms.Form):
 
     def bound_rows(self):
         return [(enrolment, self[theory], self[practical]) for enrolment, theory, practical in self.rows]
+
+
+class MeetingCorrectForm(BootstrapFormMixin, forms.Form):
+    """The day a meeting was really held, and why its date is changed (kept with the change)."""
+
+    held_on = JalaliDateField(label=_("Meeting held on (Jalali)"))
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingRemoveForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for removing the meeting"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
