@@ -26,8 +26,8 @@ from tests.factories import (
     make_staff,
 )
 from training.models import Attendance, Certificate, Enrolment, Meeting, MeetingEvent
+from training.services import catalogue, results
 from training.services import enrolment as enrolment_services
-from training.services import results
 
 pytestmark = pytest.mark.django_db
 
@@ -482,3 +482,40 @@ def test_the_attendance_page_shows_rows_recorded_before_the_rules(
     assert content.count('data-testid="meeting-outside"') == 2
     assert re.findall(r'data-testid="attendance-percent">([^<]*)<', content) == percents
     assert content.count('data-testid="meeting-correct"') == 6
+
+
+def test_the_session_dates_cannot_move_away_from_a_meeting_held(tvto, session):
+    take_roll(session, tvto, START, [])
+    take_roll(session, tvto, END, [])
+    data = {field: getattr(session, field) for field in ("course", "centre", "capacity", "instructor")}
+
+    with translation.override("fa"), pytest.raises(ValidationError) as refused:
+        catalogue.session_update(
+            session_id=session.pk, actor=tvto, data={**data, "starts_on": jday(8, 2), "ends_on": jday(8, 4)}
+        )
+
+    assert refused.value.message_dict == {
+        "starts_on": [
+            "جلسهٔ ۱ در ۱۴۰۵/۰۸/۰۱ برگزار شده است؛ تاریخ‌های دوره باید آن را دربرگیرد. "
+            "نخست آن جلسه را در صفحهٔ حضور و غیاب اصلاح یا حذف کنید."
+        ],
+        "ends_on": [
+            "جلسهٔ ۲ در ۱۴۰۵/۰۸/۰۵ برگزار شده است؛ تاریخ‌های دوره باید آن را دربرگیرد. "
+            "نخست آن جلسه را در صفحهٔ حضور و غیاب اصلاح یا حذف کنید."
+        ],
+    }
+    session.refresh_from_db()
+    assert (session.starts_on, session.ends_on) == (START, END)
+
+
+def test_the_session_may_widen_or_keep_a_meeting_recorded_before_the_rules(tvto, session):
+    take_roll(session, tvto, START, [])
+    legacy_meeting(session, tvto, jday(10, 1), present=[], absent=[])
+    data = {field: getattr(session, field) for field in ("course", "centre", "capacity", "instructor")}
+
+    catalogue.session_update(
+        session_id=session.pk, actor=tvto, data={**data, "starts_on": jday(7, 30), "ends_on": jday(8, 6)}
+    )
+
+    session.refresh_from_db()
+    assert (session.starts_on, session.ends_on) == (jday(7, 30), jday(8, 6))
