@@ -519,3 +519,13 @@ def test_the_session_may_widen_or_keep_a_meeting_recorded_before_the_rules(tvto,
 
     session.refresh_from_db()
     assert (session.starts_on, session.ends_on) == (jday(7, 30), jday(8, 6))
+
+
+def test_the_results_page_counts_only_the_meetings_within_the_session(client, tvto, session, typo):
+    client.force_login(tvto)
+    client.cookies["django_language"] = "en"
+
+    content = page(client.get(reverse("training:results", args=[session.pk])))
+
+    assert "80% of the 4 meetings held attended" in content
+    assert re.findall(r'<td class="text-end">(\d+%)</td>', content) == ["75%", "100%"]

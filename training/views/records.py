@@ -241,5 +241,7 @@ def results(request, pk):
         {"enrolment": enrolment, "theory": theory, "practical": practical, "percent": percents[enrolment.pk]}
         for enrolment, theory, practical in form.bound_rows()
     ]
-    context = {"session": session, "meetings": meetings, "form": form, "table": table}
+    # Meetings dated outside the session (recorded before dates were checked) are not counted.
+    counted = [meeting for meeting in meetings if meeting.counted]
+    context = {"session": session, "meetings": counted, "form": form, "table": table}
     return render(request, "training/records/results.html", context)
