@@ -529,3 +529,18 @@ def test_the_results_page_counts_only_the_meetings_within_the_session(client, tv
 
     assert "80% of the 4 meetings held attended" in content
     assert re.findall(r'<td class="text-end">(\d+%)</td>', content) == ["75%", "100%"]
+
+
+def test_the_date_is_offered_as_today_only_while_the_session_runs(client, tvto, session, time_machine):
+    enrol(session, tvto, 1)
+    url = reverse("training:attendance", args=[session.pk])
+
+    time_machine.move_to(datetime.datetime.combine(jday(8, 3), datetime.time(10)), tick=False)
+    client.force_login(tvto)
+    running = re.search(r'<input type="text" name="held_on"[^>]*>', page(client.get(url))).group(0)
+    time_machine.move_to(datetime.datetime.combine(jday(9, 11), datetime.time(10)), tick=False)
+    client.force_login(tvto)
+    over = re.search(r'<input type="text" name="held_on"[^>]*>', page(client.get(url))).group(0)
+
+    assert 'value="۱۴۰۵/۰۸/۰۳"' in running
+    assert "value=" not in over

@@ -42,8 +42,11 @@ class AttendanceForm(BootstrapFormMixin, forms.Form):
         label=_("Present"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, enrolment_ids=(), **kwargs):
-        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+    def __init__(self, *args, enrolment_ids=(), session=None, **kwargs):
+        today = timezone.localdate()
+        # Today is offered only when a meeting can be on it; a date sure to be refused helps nobody.
+        if session is None or session.starts_on <= today <= session.ends_on:
+            kwargs.setdefault("initial", {"held_on": today})
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(pk, pk) for pk in enrolment_ids]
 

@@ -96,7 +96,9 @@ def roster_import(request, pk):
 def attendance(request, pk):
     session = _session_or_404(pk)
     meetings, rows = selectors.attendance_sheet(session)
-    form = AttendanceForm(request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows])
+    form = AttendanceForm(
+        request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows], session=session
+    )
     if request.method == "POST" and form.is_valid():
         present = form.cleaned_data["present"]
         try:
