@@ -148,7 +148,7 @@ class Session(models.Model):
 
 
 class Meeting(models.Model):
-    """One class meeting of a session; attendance is taken per meeting."""
+    """One class meeting of a session; attendance is taken per meeting. Numbered in date order."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meetings")
     number = models.PositiveSmallIntegerField(_("meeting"))
@@ -157,11 +157,49 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["session", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "number"], name="training_meeting_number_once")
+            models.UniqueConstraint(fields=["session", "number"], name="training_meeting_number_once"),
+            # A second meeting on the same day would count every absence twice against the pass rule.
+            models.UniqueConstraint(fields=["session", "held_on"], name="training_meeting_date_once"),
         ]
 
     def __str__(self):
         return f"{self.session_id} #{self.number}"
+
+    @property
+    def within_session(self) -> bool:
+        """False only for rows recorded before the dates were checked; the page flags them for correction."""
+        return self.session.starts_on <= self.held_on <= self.session.ends_on
+
+
+class MeetingEvent(models.Model):
+    """One correction or removal of a meeting: who, when, the dates, why, and the results it changed.
+
+    `results` lists, for each enrolment whose recorded result moved, its attendance percent and pass
+    before and after: [{"enrolment": id, "percent": [before, after], "passed": [before, after]}].
+    Never edited.
+    """
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected", _("Meeting date corrected")
+        REMOVED = "removed", _("Meeting removed")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meeting_events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    meeting_number = models.PositiveSmallIntegerField(_("meeting"))
+    held_on_before = models.DateField(_("date before"))
+    held_on_after = models.DateField(_("date after"), null=True, blank=True)
+    results = models.JSONField(_("results changed"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("meeting correction")
+        verbose_name_plural = _("meeting corrections")
+
+    def __str__(self):
+        return f"{self.session_id} #{self.meeting_number}: {self.action}"
 
 
 class Enrolment(models.Model):

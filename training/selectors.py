@@ -1,11 +1,13 @@
 """Reads for the training pages: each list runs a fixed number of queries, whatever its length."""
 
+from collections import Counter
+
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Attendance, Course, Enrolment, Session, TrainingCentre
-from .services.results import attendance_percent
+from .models import Attendance, Course, Enrolment, MeetingEvent, Session, TrainingCentre
+from .services.results import attendance_percent, counted_meeting_ids
 
 SESSION_RELATED = ("course__occupation", "centre__county")
 
@@ -131,8 +133,17 @@ def session_roster(session: Session):
 
 
 def attendance_sheet(session: Session) -> tuple[list, list[dict]]:
-    """The meetings held and, per enrolled person, a mark for each (True, False or None) and the percent."""
+    """The meetings held and, per enrolled person, a mark for each (True, False or None) and the percent.
+
+    Each meeting carries `counted` (within the session's dates, so the pass rule counts it) and
+    `same_day` (another meeting shares its date: only rows older than the rule can).
+    """
     meetings = list(session.meetings.order_by("number"))
+    counted = counted_meeting_ids(session)
+    days = Counter(meeting.held_on for meeting in meetings)
+    for meeting in meetings:
+        meeting.counted = meeting.pk in counted
+        meeting.same_day = days[meeting.held_on] > 1
     rows = []
     for enrolment in session_roster(session):
         marks = {record.meeting_id: record.present for record in enrolment.attendance.all()}
@@ -140,11 +151,32 @@ def attendance_sheet(session: Session) -> tuple[list, list[dict]]:
             {
                 "enrolment": enrolment,
                 "marks": [marks.get(meeting.pk) for meeting in meetings],
-                "attended": sum(1 for present in marks.values() if present),
-                "percent": attendance_percent(enrolment, len(meetings)),
+                "attended": sum(1 for pk, present in marks.items() if present and pk in counted),
+                "percent": attendance_percent(enrolment, counted),
             }
         )
     return meetings, rows
+
+
+def meeting_events(session: Session) -> list[MeetingEvent]:
+    """The session's meeting corrections, newest first, each with `people`: the results it moved, named."""
+    events = list(session.meeting_events.select_related("actor"))
+    ids = {row["enrolment"] for event in events for row in event.results}
+    people = {
+        enrolment.pk: enrolment.person
+        for enrolment in Enrolment.objects.filter(pk__in=ids).select_related("person")
+    }
+    for event in events:
+        event.people = [
+            {
+                "person": people.get(row["enrolment"]),
+                "percent": row["percent"],
+                "passed": row["passed"],
+            }
+            for row in event.results
+            if row["enrolment"] in people
+        ]
+    return events
 
 
 def waitlist(session: Session):

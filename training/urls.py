@@ -23,6 +23,14 @@ urlpatterns = [
     # TVTO's records: roster import, attendance and results in bulk.
     path("sessions/<int:pk>/roster/", records.roster_import, name="roster_import"),
     path("sessions/<int:pk>/attendance/", records.attendance, name="attendance"),
+    path(
+        "sessions/<int:pk>/meetings/<int:meeting_pk>/correct/",
+        records.meeting_correct,
+        name="meeting_correct",
+    ),
+    path(
+        "sessions/<int:pk>/meetings/<int:meeting_pk>/remove/", records.meeting_remove, name="meeting_remove"
+    ),
     path("sessions/<int:pk>/results/", records.results, name="results"),
     # Certificates and their public verification.
     path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),

@@ -426,7 +426,8 @@ def exam(tvto):
     session = SessionFactory(course=course, capacity=5)
     people = {name: enrol_self(session) for name in ("full", "also_full", "three_of_four")}
     for number in range(4):
-        meeting = results.meeting_add(session_id=session.pk, actor=tvto, held_on=session.starts_on)
+        held_on = session.starts_on + datetime.timedelta(days=number)
+        meeting = results.meeting_add(session_id=session.pk, actor=tvto, held_on=held_on)
         present = [people["full"].pk, people["also_full"].pk]
         if number < 3:
             present.append(people["three_of_four"].pk)

@@ -610,6 +610,7 @@ def test_anonymous_people_are_sent_to_sign_in_for_management_pages(client, agenc
 def test_the_attendance_page_records_who_was_present_and_absent(client, officer):
     session = SessionFactory()
     first, second, third = enrol_people(session, 3)
+    Session.objects.filter(pk=session.pk).update(starts_on=days(-3), ends_on=days(3))  # now running
     client.force_login(officer)
     page = html_of(client.get(reverse("training:attendance", args=[session.pk])))
     assert page.count('data-testid="attendance-row"') == 3
@@ -641,7 +642,7 @@ def test_attendance_for_someone_not_enrolled_writes_nothing(client, officer):
 
     response = client.post(
         reverse("training:attendance", args=[session.pk]),
-        {"held_on": jalali_text(days(1)), "present": [stranger.pk]},
+        {"held_on": jalali_text(session.starts_on), "present": [stranger.pk]},
     )
 
     assert response.status_code == 200
@@ -654,6 +655,7 @@ def test_results_pass_only_with_both_marks_and_enough_attendance(
     course = CourseFactory(pass_mark=Decimal("60"), min_attendance_percent=80)
     session = SessionFactory(course=course)
     good, low_theory, low_practical, absent = enrol_people(session, 4)
+    Session.objects.filter(pk=session.pk).update(starts_on=days(-10), ends_on=days(-1))  # now over
     # Five meetings: `good` misses one (80 %, exactly the minimum), `absent` misses two (60 %).
     for number in range(5):
         meeting = results_services.meeting_add(
@@ -714,6 +716,7 @@ def test_results_pass_only_with_both_marks_and_enough_attendance(
 def test_results_need_both_scores(client, officer):
     session = SessionFactory()
     (enrolment,) = enrol_people(session, 1)
+    Session.objects.filter(pk=session.pk).update(starts_on=days(-3), ends_on=days(3))  # now running
     meeting = results_services.meeting_add(session_id=session.pk, actor=officer, held_on=days(-1))
     results_services.attendance_record(
         meeting_id=meeting.pk, actor=officer, present_enrolment_ids=[enrolment.pk]
@@ -744,7 +747,7 @@ def test_records_pages_are_for_tvto_only(client, doe_officer, name):
 def test_my_training_lists_enrolments_with_position_result_and_certificate(client, applicant, officer):
     finished = SessionFactory(starts_on=days(1), ends_on=days(2))
     passed = enrolment_services.enrol(session_id=finished.pk, person=applicant, actor=applicant)
-    meeting = results_services.meeting_add(session_id=finished.pk, actor=officer, held_on=days(-1))
+    meeting = results_services.meeting_add(session_id=finished.pk, actor=officer, held_on=days(1))
     results_services.attendance_record(
         meeting_id=meeting.pk, actor=officer, present_enrolment_ids=[passed.pk]
     )
@@ -836,7 +839,7 @@ def test_my_training_runs_a_fixed_number_of_queries(
 def test_every_page_renders_for_tvto_staff(client, officer, language):
     session = SessionFactory(capacity=1)
     seated, waiting = enrol_people(session, 2)
-    meeting = results_services.meeting_add(session_id=session.pk, actor=officer, held_on=days(-1))
+    meeting = results_services.meeting_add(session_id=session.pk, actor=officer, held_on=session.starts_on)
     results_services.attendance_record(
         meeting_id=meeting.pk, actor=officer, present_enrolment_ids=[seated.pk]
     )

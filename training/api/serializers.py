@@ -15,6 +15,7 @@ from ..models import (
     Course,
     Enrolment,
     Meeting,
+    MeetingEvent,
     Session,
     TrainingCentre,
 )
@@ -202,6 +203,29 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class MeetingWriteSerializer(serializers.Serializer):
     held_on = PortalDateField()
+
+
+class MeetingCorrectSerializer(serializers.Serializer):
+    held_on = PortalDateField(help_text="The day the meeting was really held, within the session's dates.")
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why the date is changed; kept with the change."
+    )
+
+
+class MeetingRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why the meeting is removed; kept with the change."
+    )
+
+
+class MeetingEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = MeetingEvent
+        fields = ["id", "session", "action", "meeting_number", "held_on_before", "held_on_after", "results",
+                  "reason", "actor", "at"]  # fmt: skip
+        read_only_fields = fields
 
 
 class AttendanceWriteSerializer(serializers.Serializer):

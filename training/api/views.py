@@ -31,6 +31,9 @@ from .serializers import (
     CertificateVerificationSerializer,
     CourseSerializer,
     EnrolmentSerializer,
+    MeetingCorrectSerializer,
+    MeetingEventSerializer,
+    MeetingRemoveSerializer,
     MeetingSerializer,
     MeetingWriteSerializer,
     ResultsWriteSerializer,
@@ -174,6 +177,47 @@ class SessionViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
             )
             return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
         return Response(MeetingSerializer(session.meetings.order_by("number"), many=True).data)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=MeetingCorrectSerializer,
+        responses={200: MeetingEventSerializer},
+        summary="Correct a meeting's date; the recorded results are worked out again (TVTO)",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=MeetingRemoveSerializer,
+        responses={200: MeetingEventSerializer},
+        summary="Remove a meeting with its roll call; the recorded results are worked out again (TVTO)",
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"meetings/(?P<meeting_id>[0-9]{1,9})",
+        url_name="meeting",
+        **PLAIN,
+    )
+    def meeting(self, request, pk=None, meeting_id=None):
+        session = self._tvto_session()
+        meeting = session.meetings.filter(pk=int(meeting_id)).first()
+        if meeting is None:
+            raise NotFound
+        if request.method == "PATCH":
+            serializer = MeetingCorrectSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            event = run_service(
+                records.meeting_correct,
+                meeting_id=meeting.pk,
+                actor=request.user,
+                **serializer.validated_data,
+            )
+        else:
+            serializer = MeetingRemoveSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            event = run_service(
+                records.meeting_remove, meeting_id=meeting.pk, actor=request.user, **serializer.validated_data
+            )
+        return Response(MeetingEventSerializer(event).data)
 
     @extend_schema(
         request=AttendanceWriteSerializer,

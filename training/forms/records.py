@@ -42,8 +42,11 @@ class AttendanceForm(BootstrapFormMixin, forms.Form):
         label=_("Present"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, enrolment_ids=(), **kwargs):
-        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+    def __init__(self, *args, enrolment_ids=(), session=None, **kwargs):
+        today = timezone.localdate()
+        # Today is offered only when a meeting can be on it; a date sure to be refused helps nobody.
+        if session is None or session.starts_on <= today <= session.ends_on:
+            kwargs.setdefault("initial", {"held_on": today})
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(pk, pk) for pk in enrolment_ids]
 
@@ -111,3 +114,18 @@ class ResultsForm(BootstrapFormMixin, forms.Form):
 
     def bound_rows(self):
         return [(enrolment, self[theory], self[practical]) for enrolment, theory, practical in self.rows]
+
+
+class MeetingCorrectForm(BootstrapFormMixin, forms.Form):
+    """The day a meeting was really held, and why its date is changed (kept with the change)."""
+
+    held_on = JalaliDateField(label=_("Meeting held on (Jalali)"))
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingRemoveForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for removing the meeting"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

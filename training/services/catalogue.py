@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
-from greenjobs.text import fold_digits, normalize_persian
+from greenjobs.jalali import format_date, is_persian
+from greenjobs.text import fold_digits, normalize_persian, to_persian_digits
 
 from ..models import Course, Enrolment, Session, TrainingCentre
 from ..permissions import can_manage_training
@@ -131,6 +132,24 @@ def course_update(*, course_id: int, actor, data: dict) -> Course:
 # --- sessions -----------------------------------------------------------------------------------------------
 
 
+def _meetings_left_outside(session: Session, original: Session) -> dict:
+    """New dates must keep every meeting held within the old ones, or the pass rule would stop counting it."""
+    held = original.meetings.filter(held_on__gte=original.starts_on, held_on__lte=original.ends_on)
+    before = held.filter(held_on__lt=session.starts_on).order_by("held_on").first()
+    after = held.filter(held_on__gt=session.ends_on).order_by("-held_on").first()
+    errors = {}
+    for field, meeting in (("starts_on", before), ("ends_on", after)):
+        if meeting is not None:
+            errors[field] = _(
+                "Meeting %(number)s was held on %(date)s; the session's dates must include it. "
+                "Correct or remove the meeting on the attendance page first."
+            ) % {
+                "number": to_persian_digits(meeting.number) if is_persian() else meeting.number,
+                "date": format_date(meeting.held_on),
+            }
+    return errors
+
+
 def _validate_session(session: Session, *, original: Session | None) -> None:
     errors = {}
     if session.starts_on and session.ends_on and session.ends_on < session.starts_on:
@@ -151,6 +170,8 @@ def _validate_session(session: Session, *, original: Session | None) -> None:
         errors["capacity"] = _("%(count)s people already hold seats; cancel enrolments first.") % {
             "count": original.enrolled_count
         }
+    if original is not None and session.starts_on and session.ends_on:
+        errors.update(_meetings_left_outside(session, original))
     if errors:
         raise ValidationError(errors)
     # Sessions made before accounts were recorded have no creator; that is no error in an edit.

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -14,7 +14,13 @@ from greenjobs.forms import apply_errors
 from greenjobs.templatetags.portal import digits
 
 from .. import selectors
-from ..forms.records import AttendanceForm, ResultsForm, RosterUploadForm
+from ..forms.records import (
+    AttendanceForm,
+    MeetingCorrectForm,
+    MeetingRemoveForm,
+    ResultsForm,
+    RosterUploadForm,
+)
 from ..services import results as results_services
 from ..services import roster as roster_services
 from .catalogue import tvto_required
@@ -90,7 +96,9 @@ def roster_import(request, pk):
 def attendance(request, pk):
     session = _session_or_404(pk)
     meetings, rows = selectors.attendance_sheet(session)
-    form = AttendanceForm(request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows])
+    form = AttendanceForm(
+        request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows], session=session
+    )
     if request.method == "POST" and form.is_valid():
         present = form.cleaned_data["present"]
         try:
@@ -116,8 +124,94 @@ def attendance(request, pk):
             )
             return redirect("training:attendance", pk=session.pk)
     checked = {int(pk) for pk in form["present"].value() or []} if form.is_bound else set()
-    context = {"session": session, "meetings": meetings, "rows": rows, "form": form, "checked": checked}
+    context = {
+        "session": session,
+        "meetings": meetings,
+        "rows": rows,
+        "form": form,
+        "checked": checked,
+        "events": selectors.meeting_events(session),
+    }
     return render(request, "training/records/attendance.html", context)
+
+
+def _changed_message(event) -> str:
+    moved = sum(1 for row in event.results if row["passed"][0] != row["passed"][1])
+    if not moved:
+        return _("No recorded result changed.")
+    return ngettext(
+        "%(count)s recorded result changed; see the list of corrections.",
+        "%(count)s recorded results changed; see the list of corrections.",
+        moved,
+    ) % {"count": digits(moved)}
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def meeting_correct(request, pk, meeting_pk):
+    session = _session_or_404(pk)
+    meeting = get_object_or_404(session.meetings, pk=meeting_pk)
+    form = MeetingCorrectForm(request.POST or None, initial={"held_on": meeting.held_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = results_services.meeting_correct(
+                meeting_id=meeting.pk,
+                actor=request.user,
+                held_on=form.cleaned_data["held_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, DomainError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting %(number)s is moved to %(date)s.")
+                % {
+                    "number": digits(event.meeting_number),
+                    "date": results_services.format_meeting_date(event.held_on_after),
+                }
+                + " "
+                + _changed_message(event),
+            )
+            return redirect("training:attendance", pk=session.pk)
+    context = {"session": session, "meeting": meeting, "form": form}
+    return render(request, "training/records/meeting_correct.html", context)
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def meeting_remove(request, pk, meeting_pk):
+    """GET asks for confirmation and a reason; only the POST removes."""
+    session = _session_or_404(pk)
+    meeting = get_object_or_404(session.meetings, pk=meeting_pk)
+    form = MeetingRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = results_services.meeting_remove(
+                meeting_id=meeting.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, DomainError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Meeting %(number)s of %(date)s is removed with its roll call.")
+                % {
+                    "number": digits(event.meeting_number),
+                    "date": results_services.format_meeting_date(event.held_on_before),
+                }
+                + " "
+                + _changed_message(event),
+            )
+            return redirect("training:attendance", pk=session.pk)
+    context = {
+        "session": session,
+        "meeting": meeting,
+        "form": form,
+        "roll_call": meeting.attendance.count(),
+        "present": meeting.attendance.filter(present=True).count(),
+    }
+    return render(request, "training/records/meeting_remove.html", context)
 
 
 @tvto_required
@@ -149,5 +243,7 @@ def results(request, pk):
         {"enrolment": enrolment, "theory": theory, "practical": practical, "percent": percents[enrolment.pk]}
         for enrolment, theory, practical in form.bound_rows()
     ]
-    context = {"session": session, "meetings": meetings, "form": form, "table": table}
+    # Meetings dated outside the session (recorded before dates were checked) are not counted.
+    counted = [meeting for meeting in meetings if meeting.counted]
+    context = {"session": session, "meetings": counted, "form": form, "table": table}
     return render(request, "training/records/results.html", context)
