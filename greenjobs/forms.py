@@ -4,7 +4,7 @@ from django.forms.models import ModelFormMetaclass
 from django.utils.translation import gettext_lazy as _
 
 from .jalali import JalaliDateError, is_persian, parse_jalali, to_jalali
-from .numeric import NumberError, bounds_of, localize_validators, read_decimal, read_integer
+from .numeric import BIGINT_MAX, NumberError, bounds_of, localize_validators, read_decimal, read_integer
 from .text import to_persian_digits
 
 
@@ -82,9 +82,6 @@ def apply_errors(form, exc) -> None:
 
 
 # --- numbers ------------------------------------------------------------------------------------------------
-
-# The widest whole number a column holds (bigint): larger would fail in the database, not on the form.
-BIGINT_MAX = 2**63 - 1
 
 
 class NumberTextInput(forms.TextInput):

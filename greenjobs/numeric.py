@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .text import fold_digits
 
+# The widest whole number a column holds (bigint): larger would fail in the database, not on the form.
+BIGINT_MAX = 2**63 - 1
+
 # Longer than any amount, count or measurement the portal stores; refused before any parsing.
 MAX_INPUT_LENGTH = 40
 

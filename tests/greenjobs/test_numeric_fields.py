@@ -18,7 +18,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseModelForm
 from django.utils import translation
+from rest_framework import serializers
 
+from greenjobs.api_fields import LocalDecimalField as LocalDecimalInput
+from greenjobs.api_fields import LocalIntegerField as LocalIntegerInput
 from greenjobs.forms import LocalizedNumberField
 from greenjobs.text import to_persian_digits
 from tests.factories import ApplicantFactory
@@ -259,3 +262,95 @@ def test_a_plain_django_number_field_is_caught(form_class, name):
 
     assert problems[0].startswith("is a ")
     assert any('type="number"' in problem for problem in problems)
+
+
+# --- the API: the same reading for every numeric input of every serializer ----------------------------------
+
+# Response shapes: never read from a request, so they keep DRF's plain fields.
+OUTPUT_ONLY = {"AttendanceResultSerializer", "ScheduleSerializer", "ScheduleTotalsSerializer"}
+
+
+def portal_serializers() -> list[type]:
+    _import_app_modules()
+    found = {
+        cls
+        for cls in _subclasses(serializers.BaseSerializer)
+        if cls.__module__.split(".")[0] in APPS and not issubclass(cls, serializers.ListSerializer)
+    }
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
+def numeric_inputs(serializer) -> dict:
+    found = {}
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListField):
+            name, field = f"{name}[]", field.child
+        if isinstance(field, API_NUMERIC) and not field.read_only:
+            found[name] = field
+    return found
+
+
+API_NUMERIC = (serializers.IntegerField, serializers.DecimalField, serializers.FloatField)
+
+
+def api_field_problems(field) -> list[str]:
+    problems = []
+    if not isinstance(field, LocalIntegerInput | LocalDecimalInput):
+        problems.append(f"is a {type(field).__name__}, not one of greenjobs.api_fields' number fields")
+    for latin in ("12000", "1234", "12", "1", "12.5"):
+        try:
+            expected = field.run_validation(latin)
+        except serializers.ValidationError:
+            continue
+        for typed in _spellings(latin):
+            try:
+                got = field.run_validation(typed)
+            except serializers.ValidationError as exc:
+                problems.append(f"refuses {typed!r}: {exc.detail}")
+                continue
+            if got != expected:
+                problems.append(f"reads {typed!r} as {got!r}, not {expected!r}")
+    garbage = GARBAGE if isinstance(field, serializers.DecimalField) else [*GARBAGE, "۱۲٫۵", "12.5", "1.000"]
+    for typed in [*garbage, 10**30, -(10**30), float("inf"), float("nan"), True, [1], {"a": 1}]:
+        try:
+            field.run_validation(typed)
+        except serializers.ValidationError:
+            continue
+        except Exception as exc:  # any exception but a validation error is a server error
+            problems.append(f"raises {type(exc).__name__} on {str(typed)[:20]!r}")
+        else:
+            problems.append(f"accepts {str(typed)[:20]!r}")
+    return problems
+
+
+SERIALIZERS = portal_serializers()
+
+
+@pytest.mark.parametrize(
+    "serializer_class", SERIALIZERS, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}"
+)
+def test_every_numeric_api_input_reads_any_digits_and_refuses_what_it_cannot_read(serializer_class):
+    if serializer_class.__name__ in OUTPUT_ONLY:
+        pytest.skip("a response shape")
+    inputs = numeric_inputs(serializer_class())
+
+    problems = {name: api_field_problems(field) for name, field in inputs.items()}
+
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_the_api_walk_finds_the_numeric_inputs():
+    found = {
+        cls.__qualname__: sorted(numeric_inputs(cls()))
+        for cls in SERIALIZERS
+        if cls.__name__ not in OUTPUT_ONLY and numeric_inputs(cls())
+    }
+
+    assert found["AssessmentItemWriteSerializer"] == ["baseline", "current", "item_id"]
+    assert found["ScoreSerializer"] == ["enrolment", "practical", "theory"]
+    assert found["PlannedJobWriteSerializer"] == ["count"]
+    assert found["AttendanceWriteSerializer"] == ["present[]"]
+    assert found["LoanSchemeWriteSerializer"] == [
+        "budget", "grace_months", "interest_rate", "max_amount", "min_amount", "term_months",
+        "weight_county", "weight_environment", "weight_jobs_per_rial", "weight_knowledge_based",
+    ]  # fmt: skip
