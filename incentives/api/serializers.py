@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
 from programs.api.serializers import PortalDateField
 from programs.models import Business, County, GreenOccupation
 
@@ -91,21 +92,21 @@ class LoanSchemeWriteSerializer(serializers.Serializer):
     title_en = serializers.CharField(max_length=200)
     description_fa = serializers.CharField(required=False, allow_blank=True)
     description_en = serializers.CharField(required=False, allow_blank=True)
-    budget = serializers.IntegerField(min_value=0)
-    max_amount = serializers.IntegerField(min_value=1)
-    min_amount = serializers.IntegerField(required=False, min_value=0)
-    interest_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
-    term_months = serializers.IntegerField(min_value=1, max_value=240)
-    grace_months = serializers.IntegerField(required=False, min_value=0, max_value=60)
+    budget = LocalIntegerField(min_value=0)
+    max_amount = LocalIntegerField(min_value=1)
+    min_amount = LocalIntegerField(required=False, min_value=0)
+    interest_rate = LocalDecimalField(max_digits=5, decimal_places=2)
+    term_months = LocalIntegerField(min_value=1, max_value=240)
+    grace_months = LocalIntegerField(required=False, min_value=0, max_value=60)
     grace_starts = serializers.ChoiceField(choices=GraceStart.choices, required=False)
     grace_interest = serializers.ChoiceField(choices=GraceInterest.choices, required=False)
     opens_on = PortalDateField()
     closes_on = PortalDateField()
     requires_verified_registration = serializers.BooleanField(required=False)
-    weight_knowledge_based = serializers.IntegerField(required=False, min_value=0, max_value=32767)
-    weight_jobs_per_rial = serializers.IntegerField(required=False, min_value=0, max_value=32767)
-    weight_environment = serializers.IntegerField(required=False, min_value=0, max_value=32767)
-    weight_county = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    weight_knowledge_based = LocalIntegerField(required=False, min_value=0, max_value=32767)
+    weight_jobs_per_rial = LocalIntegerField(required=False, min_value=0, max_value=32767)
+    weight_environment = LocalIntegerField(required=False, min_value=0, max_value=32767)
+    weight_county = LocalIntegerField(required=False, min_value=0, max_value=32767)
     is_published = serializers.BooleanField(required=False)
     priority_counties = serializers.SlugRelatedField(
         slug_field="code", queryset=County.objects.all(), many=True, required=False
@@ -129,7 +130,7 @@ class PlannedJobWriteSerializer(serializers.Serializer):
     occupation = serializers.SlugRelatedField(
         slug_field="code", queryset=GreenOccupation.objects.filter(is_active=True)
     )
-    count = serializers.IntegerField(min_value=0, max_value=32767, help_text="0 removes the line.")
+    count = LocalIntegerField(min_value=0, max_value=32767, help_text="0 removes the line.")
 
 
 class LoanApplicationSerializer(serializers.ModelSerializer):
@@ -223,14 +224,12 @@ class LoanApplicationDetailSerializer(LoanApplicationSerializer):
 class LoanApplicationWriteSerializer(serializers.Serializer):
     """A draft's fields. The service says what a draft or a submission needs."""
 
-    amount = serializers.IntegerField(min_value=1)
+    amount = LocalIntegerField(min_value=1)
     purpose = serializers.CharField(required=False, allow_blank=True)
-    energy_saving_kwh = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
-    water_saving_m3 = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
-    materials_saving_t = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, min_value=0
-    )
-    waste_reduction_t = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+    energy_saving_kwh = LocalDecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+    water_saving_m3 = LocalDecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+    materials_saving_t = LocalDecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+    waste_reduction_t = LocalDecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
     commitments = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -383,7 +382,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
 
 
 class DisbursementWriteSerializer(serializers.Serializer):
-    amount = serializers.IntegerField(min_value=1)
+    amount = LocalIntegerField(min_value=1)
     paid_on = PortalDateField()
     request_key = serializers.CharField(
         max_length=64,

@@ -3,50 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin
-from greenjobs.text import fold_digits
+from greenjobs.forms import BootstrapFormMixin, LocalDecimalField, LocalIntegerField
 from programs.models import Business, GreenOccupation
 
 from ..models import ApplicationDocument, LoanScheme
-
-# Thousands separators people type or paste: Latin comma, Persian momayyez, Arabic comma, and spaces.
-_SEPARATORS = (",", "٬", "،", " ", "\u00a0", "\u202f", "\u200c")
-
-
-def _fold_number(value):
-    if not isinstance(value, str):
-        return value
-    value = fold_digits(value)
-    for separator in _SEPARATORS:
-        value = value.replace(separator, "")
-    return value.replace("٫", ".").strip()
-
-
-class LocalIntegerField(forms.IntegerField):
-    """A whole number typed in any digits, with or without thousands separators."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A text box, not type=number: the browser must not refuse Persian digits; the server folds them.
-        self.widget.attrs.update(dir="ltr", inputmode="numeric")
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
-
-
-class LocalDecimalField(forms.DecimalField):
-    """A quantity typed in any digits, with the Persian decimal separator accepted."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update(dir="ltr", inputmode="decimal")
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
 
 
 class BusinessChoiceField(forms.ModelChoiceField):

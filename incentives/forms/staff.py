@@ -1,47 +1,22 @@
 """What MCLS and DOE staff type: queue filters, stage moves, contracts, money in and out, and schemes."""
 
-import re
 import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm, RialField
 from greenjobs.text import fold_digits
 from programs.models import County
 
 from ..models import LoanScheme, Stage
 from ..workflow import MOVES
 
-# Thousands separators people type or paste: Latin and Arabic commas, the Persian momayyez, spaces.
-_SEPARATORS = re.compile("[,\u060c\u066c\u066b_'\\s\u00a0\u202f\u200c]")
-
 
 def new_request_key() -> str:
     """A fresh key each time a money form is rendered: submitting that rendered form twice records once."""
     return uuid.uuid4().hex
-
-
-class RialField(forms.IntegerField):
-    """Whole Rials, typed with any digits and any thousands separators (۱۲٬۵۰۰٬۰۰۰ or 12,500,000)."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = _SEPARATORS.sub("", fold_digits(value))
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
-        return value
 
 
 class RequestKeyField(forms.RegexField):
@@ -133,7 +108,7 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
 # --- schemes ----------------------------------------------------------------------------------------------
 
 
-class SchemeForm(BootstrapFormMixin, forms.ModelForm):
+class SchemeForm(BootstrapFormMixin, ModelForm):
     """Everything about a scheme except the running totals, which only approvals and payments change."""
 
     budget = RialField(label=_("Budget (Rial)"))

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+
 from .. import selectors
 from ..models import (
     Assessment,
@@ -169,7 +171,7 @@ class BusinessWriteSerializer(serializers.Serializer):
     )
     address = serializers.CharField(required=False, allow_blank=True)
     postal_code = serializers.CharField(required=False, allow_blank=True)
-    employees_total = serializers.IntegerField(
+    employees_total = LocalIntegerField(
         required=False,
         min_value=0,
         validators=[registration_rules.validate_employees_total],
@@ -298,13 +300,11 @@ class AssessmentItemSerializer(serializers.ModelSerializer):
 
 
 class AssessmentItemWriteSerializer(serializers.Serializer):
-    item_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Given to edit an existing line."
-    )
+    item_id = LocalIntegerField(required=False, allow_null=True, help_text="Given to edit an existing line.")
     category = serializers.ChoiceField(choices=RequirementCategory.choices)
     description = serializers.CharField(allow_blank=True, default="")
-    baseline = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    current = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    baseline = LocalDecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    current = LocalDecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     compliant = serializers.BooleanField(default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -1,68 +1,22 @@
 """What managers type for joint initiatives and G6 projects; the services check and save it."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Goal
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import (
+    BootstrapFormMixin,
+    JalaliDateField,
+    LocalDecimalField,
+    LocalIntegerField,
+    ModelForm,
+    RialField,
+)
 from greenjobs.money import format_amount
 from greenjobs.templatetags.portal import digits, quantity
-from greenjobs.text import fold_digits
 
 from ..models import Bid, Initiative, Project
-
-# Thousands separators people type or paste: Latin and Arabic commas, the Persian momayyez, spaces.
-_SEPARATORS = re.compile("[,\u060c\u066c_'\\s\u00a0\u202f\u200c]")
-
-
-def _fold_number(value):
-    if isinstance(value, str):
-        return _SEPARATORS.sub("", fold_digits(value)).replace("\u066b", ".").replace("/", ".")
-    return value
-
-
-class RialField(forms.IntegerField):
-    """Whole Rials, typed with any digits and any thousands separators (۱۲٬۵۰۰٬۰۰۰ or 12,500,000)."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"})
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
-        return value
-
-
-class LocalIntegerField(forms.IntegerField):
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
-
-
-class LocalDecimalField(forms.DecimalField):
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"dir": "ltr", "inputmode": "decimal"})
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):
@@ -94,7 +48,7 @@ def _lead_field(form, can_choose_lead: bool, own_agency) -> None:
 # --- initiatives --------------------------------------------------------------------------------------------
 
 
-class InitiativeForm(BootstrapFormMixin, forms.ModelForm):
+class InitiativeForm(BootstrapFormMixin, ModelForm):
     lead_agency = AgencyChoiceField(label=_("Lead agency"), queryset=Agency.objects.order_by("order"))
     partners = AgencyMultipleChoiceField(
         label=_("Partner agencies"),
@@ -180,7 +134,7 @@ class InitiativeFilterForm(BootstrapFormMixin, forms.Form):
 # --- projects -----------------------------------------------------------------------------------------------
 
 
-class ProjectForm(BootstrapFormMixin, forms.ModelForm):
+class ProjectForm(BootstrapFormMixin, ModelForm):
     lead_agency = AgencyChoiceField(label=_("Lead agency"), queryset=Agency.objects.order_by("order"))
     estimated_value = RialField(label=_("Estimated value (Rial)"))
     bids_close_on = JalaliDateField(label=_("Bids close on (Jalali)"))
@@ -217,7 +171,7 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class BidForm(BootstrapFormMixin, forms.ModelForm):
+class BidForm(BootstrapFormMixin, ModelForm):
     amount = RialField(label=_("Bid amount (Rial)"), min_value=1)
     technical_score = LocalDecimalField(
         label=_("Technical score (0–100)"), min_value=0, max_value=100, max_digits=5, decimal_places=2

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm
 
 from ..models import GreenOccupation, OccupationKind, Sector
 from .search import SearchField
 
 
-class OccupationForm(BootstrapFormMixin, forms.ModelForm):
+class OccupationForm(BootstrapFormMixin, ModelForm):
     """What DOE and TVTO staff type; the service normalises and checks it before saving."""
 
     introduced_on = JalaliDateField(label=_("Introduced on (Jalali)"))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, LocalDecimalField, ModelForm
 from greenjobs.text import fold_digits
 
 from ..models import (
@@ -17,7 +17,7 @@ from ..models import (
 from .search import SearchField
 
 
-class IdentityForm(BootstrapFormMixin, forms.ModelForm):
+class IdentityForm(BootstrapFormMixin, ModelForm):
     """Step 1: who the enterprise is."""
 
     knowledge_based_as_of = JalaliDateField(label=_("Knowledge-based status as of"), required=False)
@@ -42,7 +42,7 @@ class IdentityForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["national_business_id"].max_length = 20
 
 
-class LocationForm(BootstrapFormMixin, forms.ModelForm):
+class LocationForm(BootstrapFormMixin, ModelForm):
     """Step 2: where it is and how many people work there."""
 
     class Meta:
@@ -100,10 +100,10 @@ class TransitionForm(forms.Form):
 class AssessmentItemForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Requirement"), choices=RequirementCategory.choices)
     description = forms.CharField(label=_("What was checked"), max_length=300)
-    baseline = forms.DecimalField(
+    baseline = LocalDecimalField(
         label=_("Baseline per year"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    current = forms.DecimalField(
+    current = LocalDecimalField(
         label=_("Current per year"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     compliant = forms.TypedChoiceField(
@@ -113,18 +113,6 @@ class AssessmentItemForm(BootstrapFormMixin, forms.Form):
         initial="yes",
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        if args and args[0] is not None:
-            # Measurements may be typed in Persian digits with the Persian decimal separator.
-            data = args[0].copy()
-            for name in ("baseline", "current"):
-                if data.get(name):
-                    data[name] = fold_digits(data[name]).replace("٫", ".").replace(",", "")
-            args = (data, *args[1:])
-        super().__init__(*args, **kwargs)
-        for name in ("baseline", "current"):
-            self.fields[name].widget.attrs.update(dir="ltr", inputmode="decimal")
 
 
 class ReadyForm(BootstrapFormMixin, forms.Form):

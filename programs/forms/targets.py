@@ -3,48 +3,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin
+from greenjobs.forms import BootstrapFormMixin, LocalDecimalField, LocalIntegerField
 from greenjobs.text import fold_digits
 
-# Thousands separators people type or paste: Latin comma, Persian momayyez, Arabic comma, and spaces.
-_SEPARATORS = (",", "٬", "،", " ", "\u00a0", "\u202f", "\u200c")
 
-
-def _fold_number(value):
-    if not isinstance(value, str):
-        return value
-    value = fold_digits(value)
-    for separator in _SEPARATORS:
-        value = value.replace(separator, "")
-    return value.replace("٫", ".").strip()
-
-
-class FigureField(forms.DecimalField):
+class FigureField(LocalDecimalField):
     """A figure typed in any digits, with or without grouping, with the Persian decimal separator."""
-
-    widget = forms.TextInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 20)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", 0)
         super().__init__(**kwargs)
-        # A text box, not type=number: the browser must not refuse Persian digits; the server folds them.
-        self.widget.attrs.update(dir="ltr", inputmode="decimal", autocomplete="off")
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
 
 
-class JalaliYearField(forms.IntegerField):
-    widget = forms.TextInput
-
+class JalaliYearField(LocalIntegerField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.widget.attrs.update(dir="ltr", inputmode="numeric", maxlength="4")
-
-    def to_python(self, value):
-        return super().to_python(_fold_number(value))
+        self.widget.attrs.update(maxlength="4")
 
 
 class TargetForm(BootstrapFormMixin, forms.Form):

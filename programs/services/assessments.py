@@ -46,6 +46,12 @@ def assessment_item_save(
 ) -> AssessmentItem:
     """Adds or edits a checklist line. Measurements are in the category's unit, so savings add up."""
     assessment = _open_assessment_for_officer(assessment_id, actor)
+    if item_id is not None:
+        item = assessment.items.filter(pk=item_id).first()
+        if item is None:
+            raise DomainError(_("No such checklist item."), code="not_found", status_code=404)
+    else:
+        item = AssessmentItem(assessment=assessment)
     if category not in RequirementCategory.values:
         raise ValidationError({"category": _("Choose a requirement.")})
     unit = CATEGORY_UNITS[RequirementCategory(category)]
@@ -53,16 +59,20 @@ def assessment_item_save(
         raise ValidationError(
             {"current": _("Enter both the baseline and the current measurement, or neither.")}
         )
+    if unit and baseline is None and compliant and not (note or "").strip():
+        # A measured requirement marked as met with nothing measured would count as met on no evidence
+        # (and an input the browser emptied would pass unseen): the officer says why, or measures.
+        raise ValidationError(
+            {
+                "baseline": _(
+                    "Enter the baseline and current measurements, or say in the note why there are none."
+                )
+            }
+        )
     if not unit:
         baseline = current = None
     if compliant is False and not (note or "").strip():
         raise ValidationError({"note": _("Say which part of the requirement is not met.")})
-    if item_id is not None:
-        item = assessment.items.filter(pk=item_id).first()
-        if item is None:
-            raise DomainError(_("No such checklist item."), code="not_found", status_code=404)
-    else:
-        item = AssessmentItem(assessment=assessment)
     item.category = category
     item.description = description.strip()
     item.unit = unit

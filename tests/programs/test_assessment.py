@@ -152,12 +152,57 @@ def test_one_measurement_without_the_other_is_refused(open_case, baseline, curre
     assert registration_state(business) == before
 
 
-def test_a_measured_category_may_be_recorded_without_measurements(open_case):
+def test_a_measured_category_may_be_recorded_without_measurements_when_the_note_says_why(open_case):
     _business, officer, assessment = open_case
 
-    item = save_item(assessment, officer, "materials")
+    item = save_item(assessment, officer, "materials", note="  کارگاه مواد اولیه مصرف نمی‌کند  ")
 
     assert (item.unit, item.baseline, item.current, item.reduction) == ("tonne", None, None, None)
+    assert (item.compliant, item.note) == (True, "کارگاه مواد اولیه مصرف نمی‌کند")
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_measured_requirement_is_not_met_on_nothing_measured_and_nothing_said(open_case, note):
+    # The lost-digits defect: a browser emptied both measurements and the line saved as met.
+    business, officer, assessment = open_case
+    before = registration_state(business)
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        save_item(assessment, officer, "energy", note=note)
+
+    assert caught.value.message_dict == {
+        "baseline": ["Enter the baseline and current measurements, or say in the note why there are none."]
+    }
+    assert registration_state(business) == before
+    assert assessment.items.count() == 0
+
+
+def test_the_checklist_page_reads_persian_digits_and_never_saves_an_unreadable_measurement(client, open_case):
+    business, officer, assessment = open_case
+    client.force_login(officer)
+    url = reverse("programs:assessment_item_save", args=[business.pk])
+    row = {"category": "energy", "description": "کنتور", "compliant": "yes"}
+
+    client.cookies["django_language"] = "en"
+
+    response = client.post(url, {**row, "baseline": "۱۲٬۰۰۰", "current": "٩٠٠٠٫٥"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["The checklist item is saved."]
+    item = assessment.items.get()
+    assert (item.baseline, item.current, item.compliant) == (Decimal("12000.00"), Decimal("9000.50"), True)
+
+    unreadable = (
+        "Baseline per year: Enter a number, in Persian or Latin digits, with ٫ or . before any decimals."
+    )
+    empty = "Enter the baseline and current measurements, or say in the note why there are none."
+    for baseline, message in [("۱۲x", unreadable), ("12,5", unreadable), ("1e400", unreadable),
+                              ("\x00", unreadable), ("", empty)]:  # fmt: skip
+        before = registration_state(business)
+        response = client.post(url, {**row, "baseline": baseline, "current": ""}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [message]
+        assert registration_state(business) == before
+        item.refresh_from_db()
+        assert (item.baseline, item.current) == (Decimal("12000.00"), Decimal("9000.50"))
 
 
 def test_a_negative_measurement_is_refused(open_case):

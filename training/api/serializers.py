@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
 from programs.api.serializers import PortalDateField
 from programs.models import County
 
@@ -231,7 +232,7 @@ class MeetingEventSerializer(serializers.ModelSerializer):
 class AttendanceWriteSerializer(serializers.Serializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
     present = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=LocalIntegerField(min_value=1),
         allow_empty=True,
         help_text="Ids of the enrolments present; every other enrolled person is recorded absent.",
     )
@@ -250,9 +251,9 @@ class AttendanceResultSerializer(serializers.Serializer):
 
 
 class ScoreSerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField(min_value=1)
-    theory = serializers.DecimalField(max_digits=6, decimal_places=2)
-    practical = serializers.DecimalField(max_digits=6, decimal_places=2)
+    enrolment = LocalIntegerField(min_value=1)
+    theory = LocalDecimalField(max_digits=6, decimal_places=2)
+    practical = LocalDecimalField(max_digits=6, decimal_places=2)
 
 
 class ResultsWriteSerializer(serializers.Serializer):
@@ -404,7 +405,7 @@ class AwarenessActivityWriteSerializer(serializers.Serializer):
         help_text="County code; null for a province-wide activity.",
     )
     audience = serializers.ChoiceField(choices=Audience.choices)
-    workers_count = serializers.IntegerField(required=False, allow_null=True)
-    employers_count = serializers.IntegerField(required=False, allow_null=True)
-    others_count = serializers.IntegerField(required=False, allow_null=True)
+    workers_count = LocalIntegerField(required=False, allow_null=True)
+    employers_count = LocalIntegerField(required=False, allow_null=True)
+    others_count = LocalIntegerField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm
 from greenjobs.jalali import is_persian, to_jalali
 from greenjobs.text import to_persian_digits
 
@@ -19,7 +19,7 @@ def jalali_year_choices(empty_label):
     ]
 
 
-class ActivityForm(BootstrapFormMixin, forms.ModelForm):
+class ActivityForm(BootstrapFormMixin, ModelForm):
     held_on = JalaliDateField(label=_("Held on"))
 
     class Meta:
@@ -40,7 +40,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             field = self.fields[name]
             field.min_value = 0
             field.required = False
-            field.widget.attrs.update(min="0", inputmode="numeric", dir="ltr")
+            field.widget.attrs.update(inputmode="numeric", dir="ltr")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, LocalIntegerField, ModelForm
 from programs.models import County, GreenOccupation
 
 from ..models import Audience, Course, Session, TrainingCentre
@@ -64,7 +64,7 @@ class SessionFilterForm(BootstrapFormMixin, forms.Form):
         return getattr(self, "cleaned_data", {}).get("scope") or "upcoming"
 
 
-class CentreForm(BootstrapFormMixin, forms.ModelForm):
+class CentreForm(BootstrapFormMixin, ModelForm):
     class Meta:
         model = TrainingCentre
         fields = ["name_fa", "name_en", "kind", "county", "address", "accreditation_number", "is_active"]
@@ -84,7 +84,7 @@ class CentreForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["county"].queryset = County.objects.order_by("order")
 
 
-class CourseForm(BootstrapFormMixin, forms.ModelForm):
+class CourseForm(BootstrapFormMixin, ModelForm):
     class Meta:
         model = Course
         fields = [
@@ -124,7 +124,7 @@ class SessionForm(BootstrapFormMixin, forms.Form):
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=TrainingCentre.objects.none())
     starts_on = JalaliDateField(label=_("Starts on (Jalali)"))
     ends_on = JalaliDateField(label=_("Ends on (Jalali)"))
-    capacity = forms.IntegerField(
+    capacity = LocalIntegerField(
         label=_("Seats"), min_value=1, max_value=1000,
         help_text=_("When seats are added, the people on the wait list get them in the order they asked."),
     )  # fmt: skip

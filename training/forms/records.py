@@ -4,8 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.forms import BootstrapFormMixin, JalaliDateField
-from greenjobs.text import fold_digits
+from greenjobs.forms import BootstrapFormMixin, JalaliDateField, LocalDecimalField
 
 from ..services.roster import MAX_ROWS, max_upload_bytes
 
@@ -51,10 +50,8 @@ class AttendanceForm(BootstrapFormMixin, forms.Form):
         self.fields["present"].choices = [(pk, pk) for pk in enrolment_ids]
 
 
-class ScoreField(forms.DecimalField):
+class ScoreField(LocalDecimalField):
     """A score out of 100, typed with Persian or Latin digits and either decimal mark."""
-
-    widget = forms.TextInput
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -72,11 +69,6 @@ class ScoreField(forms.DecimalField):
 
     def widget_attrs(self, widget):
         return {}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = fold_digits(value).replace("٫", ".").replace("/", ".").strip()
-        return super().to_python(value)
 
 
 class ResultsForm(BootstrapFormMixin, forms.Form):
