@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from greenjobs.links import absolute_url
+
 from .. import selectors
 from ..models import (
     Assessment,
@@ -244,8 +246,7 @@ class BusinessDocumentSerializer(serializers.ModelSerializer):
         path = reverse(
             "business-document-download", kwargs={"pk": document.business_id, "document_id": document.pk}
         )
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(path)
 
 
 class DocumentUploadSerializer(serializers.Serializer):
