@@ -43,10 +43,12 @@ COPY . .
 RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
+    PORTAL_BASE_URL=http://localhost \
     python manage.py compilemessages \
     && SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
+    PORTAL_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/private \
     && chown -R app:app /app/var \

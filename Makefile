@@ -43,6 +43,7 @@ check-deploy: install
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-portal.example.ir} \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/greenjobs} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-https://portal.example.ir} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ci:

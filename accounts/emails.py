@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from greenjobs.links import absolute_reverse
+from greenjobs.mail import render_subject
 
 from .tokens import email_verification_token
 
@@ -14,11 +16,9 @@ def send_verification(user) -> None:
     token = email_verification_token.make_token(user)
     # The message goes out in the language the person signed up in, whatever the worker's locale.
     with translation.override(user.language or "fa"):
-        link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-            "accounts:verify_email", kwargs={"uidb64": uid, "token": token}
-        )
+        link = absolute_reverse("accounts:verify_email", kwargs={"uidb64": uid, "token": token})
         context = {"user": user, "link": link}
-        subject = render_to_string("accounts/email/verify_subject.txt", context).strip()
+        subject = render_subject("accounts/email/verify_subject.txt", context)
         body = render_to_string("accounts/email/verify_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 

@@ -1,7 +1,11 @@
+import logging
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
+
+from .pdf import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenjobs.settings.local")
 
@@ -34,3 +38,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+
+@worker_process_init.connect
+def warm_up_pdf(**kwargs):
+    """Each worker process renders a small PDF as it starts, so the first certificate or report a
+    person asks for does not pay WeasyPrint's cold start."""
+    try:
+        seconds = warm_up()
+    except Exception:  # a failed warm-up only means the first PDF is slow; the worker still serves
+        logging.getLogger(__name__).exception("Warming WeasyPrint up failed")
+    else:
+        logging.getLogger(__name__).info("WeasyPrint warmed up in %.1f s", seconds)

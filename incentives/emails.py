@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
+
+from greenjobs.links import absolute_reverse
+from greenjobs.mail import render_subject
 
 from .workflow import MOVES
 
@@ -20,9 +22,8 @@ def send_application_event(event) -> None:
             "application": application,
             "applicant": applicant,
             "what": move.applicant_label if move else event.get_to_stage_display(),
-            "link": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("incentives:application_detail", args=[application.pk]),
+            "link": absolute_reverse("incentives:application_detail", args=[application.pk]),
         }
-        subject = render_to_string("incentives/email/event_subject.txt", context).strip()
+        subject = render_subject("incentives/email/event_subject.txt", context)
         body = render_to_string("incentives/email/event_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [applicant.email])

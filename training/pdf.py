@@ -7,8 +7,9 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
+
+from greenjobs.links import absolute_reverse
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
 LANGUAGES = ("fa", "en")
@@ -16,7 +17,7 @@ LANGUAGES = ("fa", "en")
 
 def verification_url(code: str) -> str:
     """The absolute address the QR code opens: the public verification page of this code."""
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("training:verify", args=[code])
+    return absolute_reverse("training:verify", args=[code])
 
 
 def qr_svg(data: str) -> str:

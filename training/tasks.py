@@ -4,6 +4,9 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from greenjobs.links import absolute_reverse
+from greenjobs.mail import render_subject
+
 from .models import Enrolment
 from .services import certificates
 
@@ -23,8 +26,12 @@ def send_promotion_email(self, enrolment_id: int) -> str:
     if enrolment is None or not enrolment.person.email:
         return "skipped"
     with translation.override(enrolment.person.language or "fa"):
-        context = {"enrolment": enrolment, "session": enrolment.session}
-        subject = render_to_string("training/email/promoted_subject.txt", context).strip()
+        context = {
+            "enrolment": enrolment,
+            "session": enrolment.session,
+            "link": absolute_reverse("training:my_training"),
+        }
+        subject = render_subject("training/email/promoted_subject.txt", context)
         body = render_to_string("training/email/promoted_body.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enrolment.person.email])

@@ -2,12 +2,14 @@ from django_filters import rest_framework as filters
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from greenjobs.api import ID_PATTERN, FilterSet
+
 from .. import selectors
 from ..models import Agency, Goal
 from .serializers import AgencySerializer, GoalSerializer
 
 
-class AgencyFilter(filters.FilterSet):
+class AgencyFilter(FilterSet):
     code = filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -29,7 +31,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.agencies_with_obligations()
 
 
-class GoalFilter(filters.FilterSet):
+class GoalFilter(FilterSet):
     code = filters.CharFilter(lookup_expr="iexact")
     agency = filters.CharFilter(field_name="obligations__agency__code", lookup_expr="iexact", distinct=True)
 
@@ -45,4 +47,5 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     filterset_class = GoalFilter
     ordering_fields = ["order", "code"]
+    lookup_value_regex = ID_PATTERN
     queryset = Goal.objects.select_related("memorandum").order_by("memorandum", "order")

@@ -1,5 +1,9 @@
 """Production: secrets and hosts come only from the environment; a missing one stops the start."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -10,6 +14,10 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# No default: a link to localhost in an applicant's e-mail or on a printed certificate is dead.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL")
+if urlsplit(PORTAL_BASE_URL).scheme not in ("http", "https") or not urlsplit(PORTAL_BASE_URL).hostname:
+    raise ImproperlyConfigured(f"PORTAL_BASE_URL must be an http(s) address, not {PORTAL_BASE_URL!r}")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,11 +4,13 @@ and the staff pages filter with one and the same code."""
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from greenjobs.api import FilterSet
+
 from .. import selectors
 from ..models import LoanApplication, Stage
 
 
-class LoanApplicationFilter(filters.FilterSet):
+class LoanApplicationFilter(FilterSet):
     stage = filters.MultipleChoiceFilter(choices=Stage.choices)
     scheme = filters.CharFilter(help_text="Scheme code")
     county = filters.CharFilter(label=_("County code"))

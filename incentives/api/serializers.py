@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+from greenjobs.links import absolute_url
 from programs.api.serializers import PortalDateField
 from programs.models import Business, County, GreenOccupation
 
@@ -327,8 +328,7 @@ class ApplicationDocumentSerializer(serializers.ModelSerializer):
             "loan-application-document-download",
             kwargs={"pk": document.application_id, "document_id": document.pk},
         )
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(path)
 
 
 class ApplicationDocumentUploadSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from greenjobs import uploads
+from greenjobs.api import ID_PATTERN
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
 from programs.api.views import AnyAccept, run_service
@@ -142,7 +143,7 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = filters.LoanApplicationFilter
     ordering_fields = ["priority_score", "stage_changed_at", "amount"]
     ordering = ["-priority_score", "stage_changed_at", "pk"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.application_list(user=self.request.user)
@@ -347,7 +348,7 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"documents/(?P<document_id>[0-9]+)/download",
+        url_path=rf"documents/(?P<document_id>{ID_PATTERN})/download",
         url_name="document-download",
         content_negotiation_class=AnyAccept,
         **PLAIN,

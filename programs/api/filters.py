@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from greenjobs.api import FilterSet, IntegerFilter
 from greenjobs.jalali import JalaliDateError, parse_jalali
 from greenjobs.text import fold_digits
 
@@ -43,7 +44,7 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
-class BusinessFilter(filters.FilterSet):
+class BusinessFilter(FilterSet):
     """The staff queue's filters."""
 
     q = SearchFilter(label=_("Search by name, address or national business ID"))
@@ -66,7 +67,7 @@ class BusinessFilter(filters.FilterSet):
         return selectors.business_list(user=self.request.user, filters=wanted)
 
 
-class OccupationFilter(filters.FilterSet):
+class OccupationFilter(FilterSet):
     q = SearchFilter(label=_("Search the catalogue (Persian or English)"))
     sector = filters.ChoiceFilter(choices=Sector.choices)
     kind = filters.ChoiceFilter(choices=OccupationKind.choices)
@@ -82,9 +83,9 @@ class OccupationFilter(filters.FilterSet):
         )
 
 
-class AssessmentFilter(filters.FilterSet):
+class AssessmentFilter(FilterSet):
     # A plain number, not a model choice: an unknown or hidden business filters to nothing, it is no 400.
-    business = filters.NumberFilter(field_name="business_id")
+    business = IntegerFilter(field_name="business_id")
     status = filters.ChoiceFilter(choices=Assessment.Status.choices)
 
     class Meta:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+from greenjobs.links import absolute_url
 
 from .. import selectors
 from ..models import (
@@ -262,8 +263,7 @@ class BusinessDocumentSerializer(serializers.ModelSerializer):
         path = reverse(
             "business-document-download", kwargs={"pk": document.business_id, "document_id": document.pk}
         )
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(path)
 
 
 class DocumentUploadSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from greenjobs import uploads
+from greenjobs.api import ID_PATTERN
 from greenjobs.permissions import HasRole
 
 from .. import permissions, selectors
@@ -110,7 +111,7 @@ class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ["status_changed_at", "legal_name"]
     # Explicit: Django drops Meta.ordering from the annotated (GROUP BY) list, and pages must be stable.
     ordering = ["-updated_at", "-pk"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.business_list(user=self.request.user)
@@ -281,7 +282,7 @@ class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"documents/(?P<document_id>[0-9]+)/download",
+        url_path=rf"documents/(?P<document_id>{ID_PATTERN})/download",
         url_name="document-download",
         content_negotiation_class=AnyAccept,
         **PLAIN,
@@ -304,7 +305,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, CanWorkQueue]
     filterset_class = filters.AssessmentFilter
     ordering_fields = ["started_at", "ready_at"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         user = self.request.user
@@ -338,7 +339,13 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=None, responses={204: None}, summary="Remove a checklist line (the assigned officer)"
     )
-    @action(detail=True, methods=["delete"], url_path=r"items/(?P<item_id>[0-9]+)", url_name="item", **PLAIN)
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=rf"items/(?P<item_id>{ID_PATTERN})",
+        url_name="item",
+        **PLAIN,
+    )
     def item(self, request, pk=None, item_id=None):
         assessment = self.get_object()
         run_service(

@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-production-secret-for-this-test-only-0123456789",
     "ALLOWED_HOSTS": "greenjobs-qom.ir",
     "DATABASE_URL": "postgres://greenjobs@127.0.0.1:5432/greenjobs",
+    "PORTAL_BASE_URL": "https://greenjobs-qom.ir",
 }
 
 
@@ -44,13 +45,20 @@ def test_production_starts_when_its_secrets_and_hosts_are_given():
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "PORTAL_BASE_URL"])
 def test_production_refuses_to_start_without(variable):
     result = start_production(**{variable: None})
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr
+
+
+def test_production_refuses_a_portal_address_that_is_no_address():
+    result = start_production(PORTAL_BASE_URL="greenjobs-qom.ir")
+
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must be an http(s) address, not 'greenjobs-qom.ir'" in result.stderr
 
 
 @pytest.mark.django_db

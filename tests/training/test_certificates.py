@@ -579,3 +579,38 @@ def test_the_pages_speak_english_on_request_and_filters_answer_htmx_with_the_tab
     assert partial.status_code == 200
     assert partial.templates[0].name == "training/certificates/_table.html"
     assert listed(partial) == [certificate.pk]
+
+
+def test_the_qr_code_carries_the_address_the_portal_serves_on(agencies, settings, monkeypatch):
+    # As `PORT=18801 make run` sets it: not the fixed http://127.0.0.1:8000 of old.
+    settings.PORTAL_BASE_URL = "http://192.0.2.7:18801"
+    certificate = fresh(issued())
+    encoded = []
+    add_data = qrcode.QRCode.add_data
+
+    def spy(self, data, *args, **kwargs):
+        encoded.append(data)
+        return add_data(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(qrcode.QRCode, "add_data", spy)
+
+    document = pdf.render_certificate(certificate, "fa")
+
+    assert document.startswith(b"%PDF")
+    assert encoded == [f"http://192.0.2.7:18801/training/verify/{certificate.verification_code}/"]
+
+
+def test_the_api_gives_the_certificate_links_on_the_portal_address_whatever_the_request_host(
+    agencies, client, settings
+):
+    settings.PORTAL_BASE_URL = "http://192.0.2.7:18801"
+    certificate = issued()
+    client.force_login(certificate.enrolment.person)
+
+    response = client.get(f"/api/v1/certificates/{certificate.pk}/", HTTP_HOST="elsewhere.example")
+
+    assert response.status_code == 200
+    assert response.json()["verification_url"] == (
+        f"http://192.0.2.7:18801/training/verify/{certificate.verification_code}/"
+    )
+    assert response.json()["pdf_url"] == f"http://192.0.2.7:18801/training/certificates/{certificate.pk}/pdf/"

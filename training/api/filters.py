@@ -1,10 +1,11 @@
 """Training API filters. They only parse and validate the query string; the selectors apply them, so the API
 and the pages filter with one and the same code."""
 
-from django import forms
+import jdatetime
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from greenjobs.api import FilterSet, IntegerFilter
 from programs.api.filters import JalaliOrIsoDateFilter
 
 from .. import selectors, selectors_activities, selectors_certificates
@@ -18,15 +19,15 @@ CERTIFICATE_STATUS_CHOICES = [
 ]
 
 
-class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+# A year the Jalali calendar can turn into Gregorian dates, up to the start of the next one.
+JALALI_YEAR = {"min_value": jdatetime.MINYEAR, "max_value": jdatetime.MAXYEAR - 1}
 
 
 def _wanted(form) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if value not in (None, "", [])}
 
 
-class TrainingCentreFilter(filters.FilterSet):
+class TrainingCentreFilter(FilterSet):
     county = filters.CharFilter(field_name="county__code", label=_("County code"))
     kind = filters.ChoiceFilter(choices=TrainingCentre.Kind.choices)
 
@@ -35,7 +36,7 @@ class TrainingCentreFilter(filters.FilterSet):
         fields = ["county", "kind"]
 
 
-class CourseFilter(filters.FilterSet):
+class CourseFilter(FilterSet):
     occupation = filters.CharFilter(field_name="occupation__code", label=_("Occupation code"))
     audience = filters.ChoiceFilter(choices=Audience.choices)
 
@@ -44,7 +45,7 @@ class CourseFilter(filters.FilterSet):
         fields = ["occupation", "audience"]
 
 
-class SessionFilter(filters.FilterSet):
+class SessionFilter(FilterSet):
     # Plain numbers and codes, not model choices: an unknown one filters to nothing, it is no 400.
     course = IntegerFilter(label=_("Course id"))
     centre = IntegerFilter(label=_("Centre id"))
@@ -70,7 +71,7 @@ class SessionFilter(filters.FilterSet):
         return selectors.upcoming_sessions(filters=wanted)
 
 
-class EnrolmentFilter(filters.FilterSet):
+class EnrolmentFilter(FilterSet):
     session = IntegerFilter(field_name="session_id")
     status = filters.ChoiceFilter(choices=Enrolment.Status.choices)
     passed = filters.BooleanFilter()
@@ -80,11 +81,11 @@ class EnrolmentFilter(filters.FilterSet):
         fields = []
 
 
-class CertificateFilter(filters.FilterSet):
+class CertificateFilter(FilterSet):
     q = filters.CharFilter(label=_("Serial, national ID, standard code or the holder's name"))
     status = filters.ChoiceFilter(choices=CERTIFICATE_STATUS_CHOICES)
     course = IntegerFilter(label=_("Course id"))
-    year = IntegerFilter(label=_("Jalali year of issue"))
+    year = IntegerFilter(label=_("Jalali year of issue"), **JALALI_YEAR)
 
     class Meta:
         model = Certificate
@@ -94,12 +95,12 @@ class CertificateFilter(filters.FilterSet):
         return selectors_certificates.certificates_for(self.request.user, _wanted(self.form))
 
 
-class AwarenessActivityFilter(filters.FilterSet):
+class AwarenessActivityFilter(FilterSet):
     agency = filters.CharFilter(label=_("Agency code"))
     kind = filters.ChoiceFilter(choices=AwarenessActivity.Kind.choices)
     audience = filters.ChoiceFilter(choices=Audience.choices)
     county = filters.CharFilter(label=_("County code"))
-    year = IntegerFilter(label=_("Jalali year held"))
+    year = IntegerFilter(label=_("Jalali year held"), **JALALI_YEAR)
 
     class Meta:
         model = AwarenessActivity

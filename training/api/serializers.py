@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+from greenjobs.links import absolute_url
 from programs.api.serializers import PortalDateField
 from programs.models import County
 
@@ -22,12 +23,6 @@ from ..models import (
 )
 from ..services.activities import can_edit_activity
 from ..services.certificates import mask_name
-
-
-def _absolute(serializer, path: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request else path
-
 
 # --- catalogue ---
 
@@ -304,11 +299,11 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verification_url(self, certificate) -> str:
-        return _absolute(self, reverse("training:verify", kwargs={"code": certificate.verification_code}))
+        return absolute_url(reverse("training:verify", kwargs={"code": certificate.verification_code}))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_pdf_url(self, certificate) -> str:
-        return _absolute(self, reverse("training:certificate_pdf", kwargs={"pk": certificate.pk}))
+        return absolute_url(reverse("training:certificate_pdf", kwargs={"pk": certificate.pk}))
 
 
 class RevokeSerializer(serializers.Serializer):

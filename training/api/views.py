@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from greenjobs.api import ID_PATTERN
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
 from programs.api.views import run_service
@@ -80,7 +81,7 @@ class TrainingCentreViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     filterset_class = filters.TrainingCentreFilter
     ordering_fields = ["name_fa", "name_en"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.centres(include_inactive=permissions.can_manage_training(self.request.user))
@@ -97,7 +98,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     filterset_class = filters.CourseFilter
     ordering_fields = ["standard_code", "title_fa", "title_en", "hours"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.courses(include_inactive=permissions.can_manage_training(self.request.user))
@@ -115,7 +116,7 @@ class SessionViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     serializer_class = SessionSerializer
     filterset_class = filters.SessionFilter
     ordering_fields = ["starts_on", "ends_on"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
@@ -272,7 +273,7 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EnrolmentSerializer
     filterset_class = filters.EnrolmentFilter
     ordering_fields = ["requested_at"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return _enrolments_for(self.request.user)
@@ -309,7 +310,7 @@ class CertificateViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     serializer_class = CertificateSerializer
     filterset_class = filters.CertificateFilter
     ordering_fields = ["issued_on", "serial"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors_certificates.certificates_for(self.request.user)
@@ -385,7 +386,7 @@ class AwarenessActivityViewSet(
     permission_classes = [IsAuthenticated, HasRole.for_roles("agency_staff", "programme_manager")]
     filterset_class = filters.AwarenessActivityFilter
     ordering_fields = ["held_on"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors_activities.activity_list()

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
@@ -5,10 +7,21 @@ from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from agencies import seed as agencies_seed
+from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
 from programs import demo as programs_demo
 from programs import demo_initiatives, seed_indicators
 from training import demo as training_demo
+
+
+@contextmanager
+def tasks_in_process():
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
 
 
 class Command(BaseCommand):
@@ -21,8 +34,13 @@ class Command(BaseCommand):
             accounts = accounts_demo.load()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        # The demo's own workflow would otherwise mail its fictional applicants on every transition.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The demo's own workflow would otherwise mail its fictional applicants on every transition:
+        # its tasks run here, in process, where mail goes nowhere (a worker would print them all),
+        # and the demo is complete (certificates issued) when the command ends.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            tasks_in_process(),
+        ):
             registrations = programs_demo.load()
             loans = incentives_demo.load()
             training_demo.load()
