@@ -26,12 +26,11 @@ def send_verification(user) -> None:
 def send_account_exists(user) -> None:
     """Tells the holder of an account that someone tried to sign up with its details, and how to get in."""
     with translation.override(user.language or "fa"):
-        base = settings.PORTAL_BASE_URL.rstrip("/")
         context = {
             "user": user,
-            "login_link": base + reverse("accounts:login"),
-            "reset_link": base + reverse("accounts:password_reset"),
+            "login_link": absolute_reverse("accounts:login"),
+            "reset_link": absolute_reverse("accounts:password_reset"),
         }
-        subject = render_to_string("accounts/email/account_exists_subject.txt", context).strip()
+        subject = render_subject("accounts/email/account_exists_subject.txt", context)
         body = render_to_string("accounts/email/account_exists_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
