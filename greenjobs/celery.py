@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.schedule_reports",
         "schedule": crontab(hour=2, minute=0),
     },
+    # A report whose worker died is noticed by its stopped heartbeat and started again within minutes.
+    "recover-stalled-reports": {
+        "task": "programs.tasks.recover_stalled_reports",
+        "schedule": 60.0,
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

@@ -39,6 +39,13 @@ def generate_report(self, job_id: int) -> str:
     return reports.report_run(job_id=job_id)
 
 
+@shared_task(time_limit=60)
+def recover_stalled_reports() -> dict:
+    from .services import reports
+
+    return reports.reports_recover_stalled()
+
+
 @shared_task(time_limit=120)
 def schedule_reports() -> int:
     from .services import reports

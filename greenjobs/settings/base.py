@@ -148,6 +148,14 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message taken by a worker that then died goes back to the queue after this many seconds. It must
+# outlast the longest task (imports: 30 minutes), or a task still running would be delivered twice;
+# reports do not wait for it, their recovery task restarts them within minutes (REPORT_STALL_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 35 * 60}
+# A running report whose heartbeat is older than this lost its worker; it is run again, at most
+# REPORT_MAX_ATTEMPTS times in all.
+REPORT_STALL_SECONDS = env.int("REPORT_STALL_SECONDS", default=120)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 
 CACHES = {
     "default": (

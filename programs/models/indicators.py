@@ -126,6 +126,10 @@ class ReportJob(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Moved by the worker with every step of progress: a running job whose heartbeat stopped lost its
+    # worker (killed, out of memory, machine gone) and is started again by the recovery task.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     scheduled = models.BooleanField(_("made by the schedule"), default=False)
 

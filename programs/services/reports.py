@@ -8,7 +8,9 @@ import datetime
 import hashlib
 import uuid
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
@@ -22,6 +24,8 @@ from ..models import Indicator, IndicatorTarget, Milestone, ReportJob
 from ..periods import Period, PeriodError
 
 TREND_LENGTH = 6
+# The generate_report task's hard time limit (seconds): a job running longer than this cannot finish.
+REPORT_TIME_LIMIT = 15 * 60
 
 
 def can_request_reports(user) -> bool:
@@ -237,23 +241,41 @@ def report_request(*, actor, period: str, language: str = "fa", scheduled: bool 
 
 
 def _set_progress(job_id: int, value: int) -> None:
-    # Written outside any long transaction, so the page polling the row sees it move.
-    ReportJob.objects.filter(pk=job_id).update(progress=min(value, 100))
+    # Written outside any long transaction, so the page polling the row sees it move; the heartbeat
+    # tells the recovery task the worker is alive.
+    ReportJob.objects.filter(pk=job_id).update(progress=min(value, 100), heartbeat_at=timezone.now())
+
+
+def _stall_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_STALL_SECONDS)
 
 
 def report_run(*, job_id: int) -> str:
-    """Computes, renders and stores one report. Safe to run twice: a finished job is left as it is."""
+    """Computes, renders and stores one report. Safe to run twice: a finished job is left as it is, and a
+    job another worker is visibly working on (its heartbeat is fresh) is left to that worker."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
             return "gone"
         if job.status == ReportJob.Status.SUCCEEDED:
             return "already done"
+        if job.status == ReportJob.Status.FAILED:
+            # Declared failed (by its own error or by the recovery task): a late duplicate message
+            # must not bring it back behind the person's back.
+            return "already failed"
+        now = timezone.now()
+        if (
+            job.status == ReportJob.Status.RUNNING
+            and job.heartbeat_at
+            and now - job.heartbeat_at < _stall_after()
+        ):
+            return "running elsewhere"
         job.status = ReportJob.Status.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = now
+        job.heartbeat_at = now
+        job.attempts += 1
         job.progress = 1
-        job.message = ""
-        job.save(update_fields=["status", "started_at", "progress", "message"])
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress"])
     try:
         period = Period.parse(job.period)
         snapshot = build_snapshot(period, progress=lambda value: _set_progress(job.pk, value))
@@ -289,6 +311,51 @@ def report_run(*, job_id: int) -> str:
         job.finished_at = timezone.now()
         job.save()
     return "done"
+
+
+def reports_recover_stalled(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Starts again the reports whose worker died, and fails those that cannot finish.
+
+    A running job whose heartbeat is older than REPORT_STALL_SECONDS lost its worker: it goes back to
+    the queue, up to REPORT_MAX_ATTEMPTS runs in all. A job that has run past the task's hard time limit,
+    or has used up its attempts, is marked failed with the reason shown to the person who asked for it.
+    A job still waiting well after it was asked for (its message was lost with the broker) is sent
+    again. report_run's claim makes every re-send safe: the job is produced once.
+    """
+    now = now or timezone.now()
+    stalled_since = now - _stall_after()
+    recovered, failed = [], []
+    with transaction.atomic():
+        running = ReportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ReportJob.Status.RUNNING, heartbeat_at__lt=stalled_since
+        )
+        for job in running:
+            overdue = job.started_at and now - job.started_at > datetime.timedelta(seconds=REPORT_TIME_LIMIT)
+            # Shown to the person who asked, so written in the report's language.
+            with translation.override(job.language):
+                if overdue or job.attempts >= settings.REPORT_MAX_ATTEMPTS:
+                    job.status = ReportJob.Status.FAILED
+                    job.finished_at = now
+                    job.message = (
+                        _("The report could not be finished within its time limit.")
+                        if overdue
+                        else _("The report could not be prepared: the worker stopped each time it tried.")
+                    )
+                    failed.append(job.pk)
+                else:
+                    job.status = ReportJob.Status.PENDING
+                    job.message = _("The worker preparing this report stopped; it was started again.")
+                    recovered.append(job.pk)
+            job.save(update_fields=["status", "finished_at", "message"])
+        waiting = ReportJob.objects.filter(
+            status=ReportJob.Status.PENDING, requested_at__lt=now - _stall_after() * 5
+        ).exclude(pk__in=recovered)
+        lost = list(waiting.values_list("pk", flat=True)[:100])
+    from ..tasks import generate_report
+
+    for job_id in [*recovered, *lost]:
+        transaction.on_commit(partial(generate_report.delay, job_id))
+    return {"recovered": recovered, "failed": failed, "resent": lost}
 
 
 def scheduled_periods(today: datetime.date) -> list[str]:
