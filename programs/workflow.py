@@ -16,6 +16,8 @@ class Transition:
     label: object  # the button, as the actor sees it
     needs_reason: bool = False
     style: str = "primary"
+    # A decision on the assessment: never made by the officer who assessed (separation of duties).
+    decides: bool = False
 
 
 TRANSITIONS = {
@@ -36,7 +38,13 @@ TRANSITIONS = {
             "start_assessment", (S.SUBMITTED,), S.UNDER_ASSESSMENT, "doe_officer", _("Start the assessment")
         ),
         Transition(
-            "verify", (S.UNDER_ASSESSMENT,), S.VERIFIED, "doe_reviewer", _("Verify as green"), style="success"
+            "verify",
+            (S.UNDER_ASSESSMENT,),
+            S.VERIFIED,
+            "doe_reviewer",
+            _("Verify as green"),
+            style="success",
+            decides=True,
         ),
         Transition(
             "request_changes",
@@ -46,6 +54,7 @@ TRANSITIONS = {
             _("Return for changes"),
             needs_reason=True,
             style="warning",
+            decides=True,
         ),
         Transition(
             "reject",
@@ -55,10 +64,16 @@ TRANSITIONS = {
             _("Reject"),
             needs_reason=True,
             style="danger",
+            decides=True,
         ),
         Transition("expire", (S.VERIFIED,), S.EXPIRED, "system", _("Expire")),
     )
 }
+
+
+def assessed_by(transition: Transition, business, user) -> bool:
+    """Whether this user assessed the registration they would now decide: one person does not do both."""
+    return transition.decides and user.is_authenticated and business.assigned_officer_id == user.pk
 
 
 def actor_can(transition: Transition, business, user) -> bool:
@@ -71,6 +86,8 @@ def actor_can(transition: Transition, business, user) -> bool:
         return user.is_authenticated and business.owner_id == user.pk
     membership = membership_of(user)
     if membership is None or membership.agency.code != "DOE":
+        return False
+    if assessed_by(transition, business, user):
         return False
     return {"doe_officer": "officer", "doe_reviewer": "reviewer"}[transition.who] == membership.role
 

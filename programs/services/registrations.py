@@ -25,7 +25,7 @@ from ..models import (
     RegistrationStatus,
     registration_rules,
 )
-from ..workflow import TRANSITIONS, actor_can
+from ..workflow import TRANSITIONS, actor_can, assessed_by
 
 DRAFT_FIELDS = (
     "legal_name", "national_business_id", "legal_form", "sector", "county", "address", "postal_code",
@@ -242,6 +242,12 @@ def business_transition(
             raise DomainError(
                 _("This action is done by the portal itself."), code="system_only", status_code=403
             )
+    elif assessed_by(transition, business, actor):
+        raise DomainError(
+            _("You assessed this registration; a colleague must decide it."),
+            code="separation_of_duties",
+            status_code=403,
+        )
     elif not actor_can(transition, business, actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     if business.status not in transition.source:
