@@ -38,7 +38,7 @@ def test_an_officer_made_reviewer_cannot_decide_the_registration_they_assessed(a
 
 def test_a_colleague_reviewer_decides_it():
     officer = make_staff("DOE", StaffRole.OFFICER)
-    business = registration_in("under_assessment", officer=officer)
+    business = registration_in("under_assessment", officer=officer, checklist_ready=True)
     promote_to_reviewer(officer)
     colleague = make_staff("DOE", StaffRole.REVIEWER)
 
