@@ -9,6 +9,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from programs.demo import DEMO_PDF
@@ -131,6 +132,16 @@ def _move(application, name, actor, **extra):
     application.refresh_from_db()
 
 
+def _shift_back(application, delta):
+    """Moves the review that led to a contract dated in the past back before that date, keeping its order:
+    a contract may not be dated before the application was submitted and approved."""
+    LoanApplication.objects.filter(pk=application.pk).update(
+        submitted_at=F("submitted_at") - delta, stage_changed_at=F("stage_changed_at") - delta
+    )
+    application.events.update(at=F("at") - delta)
+    application.refresh_from_db()
+
+
 def _advance(application, target, owner, staff, months_ago):
     if target == "draft":
         return
@@ -160,6 +171,7 @@ def _advance(application, target, owner, staff, months_ago):
             return
     officer = staff["mcls_officer"]
     start = timezone.localdate() - datetime.timedelta(days=30 * months_ago)
+    _shift_back(application, datetime.timedelta(days=30 * months_ago + 1))
     _move(application, "contract", officer, contract_number=f"GJ-{application.pk:05d}", contracted_on=start)
     if target == "contracted":
         return

@@ -12,6 +12,7 @@ from greenjobs.text import fold_digits
 from programs.models import County
 
 from ..models import LoanScheme, Stage
+from ..validators import normalize_scheme_code, validate_portal_date
 from ..workflow import MOVES
 
 # Thousands separators people type or paste: Latin and Arabic commas, the Persian momayyez, spaces.
@@ -95,14 +96,17 @@ class TransitionForm(forms.Form):
 
 class ContractForm(BootstrapFormMixin, forms.Form):
     contract_number = forms.CharField(label=_("Contract number"), max_length=40)
-    contracted_on = JalaliDateField(label=_("Contract date"))
+    contracted_on = JalaliDateField(label=_("Contract date"), validators=[validate_portal_date])
     operation_starts_on = JalaliDateField(
         label=_("Operation starts on"),
         required=False,
+        validators=[validate_portal_date],
         help_text=_("Needed when the scheme's grace period runs from the start of operation."),
     )
 
     def __init__(self, *args, **kwargs):
+        # The ids the staff panel gives it, so a form shown again after an error is the same form.
+        kwargs.setdefault("auto_id", "id_contract_%s")
         super().__init__(*args, **kwargs)
         self.fields["contract_number"].widget.attrs["dir"] = "ltr"
 
@@ -112,17 +116,26 @@ class ContractForm(BootstrapFormMixin, forms.Form):
 
 class DisbursementForm(BootstrapFormMixin, forms.Form):
     amount = RialField(label=_("Amount (Rial)"), min_value=1)
-    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    paid_on = JalaliDateField(
+        label=_("Paid on"), initial=timezone.localdate, validators=[validate_portal_date]
+    )
     request_key = RequestKeyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_disburse_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PaymentForm(BootstrapFormMixin, forms.Form):
     amount = RialField(label=_("Amount (Rial)"), min_value=1)
-    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    paid_on = JalaliDateField(
+        label=_("Paid on"), initial=timezone.localdate, validators=[validate_portal_date]
+    )
     reference = forms.CharField(label=_("Bank reference"), max_length=60)
     request_key = RequestKeyField()
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_payment_%s")
         super().__init__(*args, **kwargs)
         self.fields["reference"].widget.attrs["dir"] = "ltr"
 
@@ -139,8 +152,8 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
     budget = RialField(label=_("Budget (Rial)"))
     max_amount = RialField(label=_("Maximum per application (Rial)"), min_value=1)
     min_amount = RialField(label=_("Minimum per application (Rial)"), initial=0)
-    opens_on = JalaliDateField(label=_("Applications open on"))
-    closes_on = JalaliDateField(label=_("Applications close on"))
+    opens_on = JalaliDateField(label=_("Applications open on"), validators=[validate_portal_date])
+    closes_on = JalaliDateField(label=_("Applications close on"), validators=[validate_portal_date])
     priority_counties = forms.ModelMultipleChoiceField(
         label=_("Priority counties"),
         queryset=County.objects.none(),
@@ -166,8 +179,9 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr", "lang": "en"}),
         }
         help_texts = {
-            "code": _("Latin letters and digits, for example GL1404. It is part of the scheme's address."),
-            "weight_knowledge_based": _("The four weights are shares of the 100-point priority score."),
+            "weight_knowledge_based": _(
+                "The four weights must add up to 100: they are the shares of the 100-point priority score."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -175,6 +189,10 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["priority_counties"].queryset = County.objects.order_by("order")
         for name in ("interest_rate", "term_months", "grace_months"):
             self.fields[name].widget.attrs["dir"] = "ltr"
+
+    def clean_code(self):
+        # Stored as the service stores it, so the model's format check reads what will be saved.
+        return normalize_scheme_code(self.cleaned_data["code"])
 
     def clean_budget(self):
         budget = self.cleaned_data["budget"]

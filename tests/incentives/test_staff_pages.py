@@ -294,7 +294,9 @@ def test_approving_commits_the_amount_against_the_scheme(client):
     assert LoanScheme.objects.get(pk=application.scheme_id).committed == 1_000_000_000
 
 
-def test_the_officer_records_the_signed_contract(client):
+def test_the_officer_records_the_signed_contract(client, time_machine):
+    # reviewed and approved in time for the contract signed on 1404/05/10
+    time_machine.move_to(datetime.datetime(2025, 8, 1, 8, 30, tzinfo=datetime.UTC))
     application = loan_at("approved")
     officer = staff("MCLS", "officer")
     client.force_login(officer)
