@@ -1,5 +1,6 @@
 """What MCLS and DOE staff type: queue filters, stage moves, contracts, money in and out, and schemes."""
 
+import copy
 import re
 import uuid
 
@@ -12,6 +13,7 @@ from greenjobs.text import fold_digits
 from programs.models import County
 
 from ..models import LoanScheme, Stage
+from ..services import schemes as scheme_services
 from ..validators import normalize_scheme_code, validate_portal_date
 from ..workflow import MOVES
 
@@ -206,12 +208,18 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", _("The closing date cannot come before the opening date."))
-        low, high = cleaned.get("min_amount"), cleaned.get("max_amount")
-        if low is not None and high is not None and high < low:
-            self.add_error("max_amount", _("The maximum cannot be below the minimum."))
+        if self.errors:
+            # The rules between fields are read once every field holds a value.
+            return cleaned
+        # The service's own rules, on a copy: the stored scheme changes only through the service.
+        draft = copy.copy(self.instance)
+        scheme_services.apply_fields(draft, cleaned)
+        for field, messages in scheme_services.scheme_rule_errors(draft).items():
+            # The weights' total is shown where the form explains the weights; that field also stands for
+            # the database's check of the total, which the model form then leaves to this message.
+            target = field if field in self.fields else "weight_knowledge_based"
+            for message in messages:
+                self.add_error(target, message)
         return cleaned
 
     def validate_unique(self):

@@ -9,7 +9,7 @@ from greenjobs.text import normalize_persian
 
 from ..models import LONGEST_WINDOW_YEARS, WEIGHTS_TOTAL, LoanScheme
 from ..permissions import can_manage_schemes
-from ..validators import normalize_scheme_code
+from ..validators import EARLIEST_DATE, LATEST_DATE, normalize_scheme_code
 from .schedule import add_jalali_months
 
 FIELDS = (
@@ -20,7 +20,8 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _apply(scheme: LoanScheme, data: dict) -> None:
+def apply_fields(scheme: LoanScheme, data: dict) -> None:
+    """Writes the given fields into the scheme (unsaved), in their stored form."""
     for field in FIELDS:
         if field in data:
             value = data[field]
@@ -47,7 +48,8 @@ def scheme_rule_errors(scheme: LoanScheme) -> dict[str, list[str]]:
         errors.setdefault(field, []).append(message)
 
     opens_on, closes_on = scheme.opens_on, scheme.closes_on
-    if opens_on and closes_on:
+    # A date outside the portal's range is reported by its field's validator; its window means nothing.
+    if opens_on and closes_on and all(EARLIEST_DATE <= day <= LATEST_DATE for day in (opens_on, closes_on)):
         if closes_on < opens_on:
             add("closes_on", _("The closing date cannot come before the opening date."))
         elif closes_on > add_jalali_months(opens_on, 12 * LONGEST_WINDOW_YEARS):
@@ -105,7 +107,7 @@ def scheme_create(*, actor, data: dict, priority_counties=()) -> LoanScheme:
     if not can_manage_schemes(actor):
         raise DomainError(_("Only MCLS managers manage loan schemes."), code="forbidden", status_code=403)
     scheme = LoanScheme(created_by=actor)
-    _apply(scheme, data)
+    apply_fields(scheme, data)
     _validate_and_save(scheme)
     scheme.priority_counties.set(priority_counties)
     return scheme
@@ -116,7 +118,7 @@ def scheme_update(*, scheme_id: int, actor, data: dict, priority_counties=None) 
     if not can_manage_schemes(actor):
         raise DomainError(_("Only MCLS managers manage loan schemes."), code="forbidden", status_code=403)
     scheme = LoanScheme.objects.select_for_update().get(pk=scheme_id)
-    _apply(scheme, data)
+    apply_fields(scheme, data)
     if scheme.budget < scheme.committed:
         raise ValidationError(
             {"budget": _("The budget cannot go below what is already committed (%(committed)s Rials).")

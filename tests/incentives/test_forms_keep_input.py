@@ -56,6 +56,8 @@ class FormValues(HTMLParser):
         if tag == "form":
             self.form = None
         elif tag == "textarea":
+            # Browsers drop the newline right after <textarea>, as Django's widget expects.
+            self.form[self.textarea][-1] = self.form[self.textarea][-1].removeprefix("\n")
             self.textarea = None
         elif tag == "select":
             self.select = None

@@ -322,7 +322,12 @@ def test_a_contract_without_its_date_is_refused_and_nothing_changes(client):
 
     response = post_move(client, application, "contract", contract_number="QOM-1")
 
-    assert messages_of(response) == ["Contract date: This field is required."]
+    assert response.status_code == 200
+    contract_form = response.context["posted_forms"]["contract"]
+    assert (contract_form.errors, contract_form["contract_number"].value()) == (
+        {"contracted_on": ["This field is required."]},
+        "QOM-1",
+    )
     assert state(application) == before
 
 
