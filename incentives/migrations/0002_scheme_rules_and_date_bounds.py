@@ -9,6 +9,47 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+WEIGHTS = ("weight_knowledge_based", "weight_jobs_per_rial", "weight_environment", "weight_county")
+
+
+def repair_schemes(apps, schema_editor):
+    """Brings schemes saved before these rules within them, so the new constraints can be added.
+
+    Weights keep their proportions, scaled to 100 (the score was already computed as those shares);
+    a maximum above the budget becomes the budget; a repeated title gets the scheme's code after it.
+    """
+    LoanScheme = apps.get_model("incentives", "LoanScheme")
+    seen = {"title_fa": set(), "title_en": set()}
+    for scheme in LoanScheme.objects.order_by("pk"):
+        weights = [getattr(scheme, name) for name in WEIGHTS]
+        total = sum(weights)
+        if total != 100:
+            if total == 0:
+                weights = [25, 35, 25, 15]
+            else:
+                exact = [weight * 100 / total for weight in weights]
+                weights = [int(share) for share in exact]
+                # Largest remainders get the points lost to rounding down.
+                for index in sorted(range(4), key=lambda i: exact[i] - weights[i], reverse=True)[
+                    : 100 - sum(weights)
+                ]:
+                    weights[index] += 1
+            for name, weight in zip(WEIGHTS, weights, strict=True):
+                setattr(scheme, name, weight)
+        if scheme.budget <= 0:
+            scheme.budget = max(scheme.committed, scheme.max_amount, 1)
+        if scheme.max_amount > scheme.budget:
+            scheme.max_amount = scheme.budget
+            scheme.min_amount = min(scheme.min_amount, scheme.max_amount)
+        for field in ("title_fa", "title_en"):
+            title = " ".join(getattr(scheme, field).split())
+            if title.lower() in seen[field]:
+                title = f"{title} ({scheme.code})"
+            seen[field].add(title.lower())
+            setattr(scheme, field, title)
+        scheme.save()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -93,6 +134,7 @@ class Migration(migrations.Migration):
             name='paid_on',
             field=models.DateField(validators=[incentives.validators.PortalDateValidator()], verbose_name='paid on'),
         ),
+        migrations.RunPython(repair_schemes, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='loanscheme',
             constraint=models.CheckConstraint(condition=models.Q(('budget__gt', 0), ('max_amount__lte', models.F('budget'))), name='incentives_max_amount_within_budget'),
