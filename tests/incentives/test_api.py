@@ -141,7 +141,7 @@ def repaying(**kwargs):
 
 
 def test_anyone_reads_the_published_schemes_with_their_money_terms_and_priorities(agencies):
-    scheme = LoanSchemeFactory(code="GL100", budget=10_000_000_000, weight_county=20)
+    scheme = LoanSchemeFactory(code="GL100", budget=10_000_000_000, weight_jobs_per_rial=30, weight_county=20)
     scheme.priority_counties.set([county("kahak"), county("jafarabad")])
     LoanScheme.objects.filter(pk=scheme.pk).update(committed=2_500_000_000)
     LoanSchemeFactory(code="GL900", is_published=False)
@@ -172,7 +172,7 @@ def test_anyone_reads_the_published_schemes_with_their_money_terms_and_prioritie
         "is_open": True,
         "requires_verified_registration": True,
         "weight_knowledge_based": 25,
-        "weight_jobs_per_rial": 35,
+        "weight_jobs_per_rial": 30,
         "weight_environment": 25,
         "weight_county": 20,
         "priority_counties": ["jafarabad", "kahak"],
@@ -204,6 +204,7 @@ SCHEME_INPUT = {
     "grace_months": 3,
     "opens_on": "1404/01/15",
     "closes_on": "2025-12-31",
+    "weight_jobs_per_rial": 20,  # with the defaults 25 and 25, the four add up to 100
     "weight_county": 30,
     "priority_counties": ["kahak"],
 }
