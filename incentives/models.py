@@ -4,10 +4,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs.bilingual import Bilingual
+
+from .validators import validate_portal_date, validate_scheme_code
+
+# A scheme's priority weights are shares of the 100-point score the public page promises.
+WEIGHTS_TOTAL = 100
+# The longest application window a scheme may have: a later closing date is a typing mistake.
+LONGEST_WINDOW_YEARS = 5
 
 
 class GraceStart(models.TextChoices):
@@ -23,12 +31,21 @@ class GraceInterest(models.TextChoices):
 class LoanScheme(Bilingual, models.Model):
     """A loan facility of MCLS with its own budget, terms, window, eligibility rules and priorities."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[validate_scheme_code],
+        help_text=_(
+            "Latin letters and digits, starting with a letter, with single hyphens between groups, "
+            "for example GL-1404. It is part of the scheme's address."
+        ),
+    )
     title_fa = models.CharField(_("title (Persian)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     description_fa = models.TextField(_("description (Persian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    budget = models.BigIntegerField(_("budget (Rial)"), validators=[MinValueValidator(0)])
+    budget = models.BigIntegerField(_("budget (Rial)"), validators=[MinValueValidator(1)])
     committed = models.BigIntegerField(_("committed (Rial)"), default=0, editable=False)
     disbursed = models.BigIntegerField(_("disbursed (Rial)"), default=0, editable=False)
     max_amount = models.BigIntegerField(
@@ -41,13 +58,13 @@ class LoanScheme(Bilingual, models.Model):
         _("annual interest rate (%)"),
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
     )
     term_months = models.PositiveSmallIntegerField(
-        _("repayment instalments (months)"), validators=[MinValueValidator(1), MaxValueValidator(240)]
+        _("repayment instalments (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     grace_months = models.PositiveSmallIntegerField(
-        _("grace months"), default=0, validators=[MaxValueValidator(60)]
+        _("grace months"), default=0, validators=[MaxValueValidator(36)]
     )
     grace_starts = models.CharField(
         _("grace starts"), max_length=20, choices=GraceStart.choices, default=GraceStart.DISBURSEMENT
@@ -58,15 +75,23 @@ class LoanScheme(Bilingual, models.Model):
         choices=GraceInterest.choices,
         default=GraceInterest.CAPITALISED,
     )
-    opens_on = models.DateField(_("applications open on"))
-    closes_on = models.DateField(_("applications close on"))
+    opens_on = models.DateField(_("applications open on"), validators=[validate_portal_date])
+    closes_on = models.DateField(_("applications close on"), validators=[validate_portal_date])
     requires_verified_registration = models.BooleanField(
         _("requires a verified green registration"), default=True
     )
-    weight_knowledge_based = models.PositiveSmallIntegerField(_("weight: knowledge-based"), default=25)
-    weight_jobs_per_rial = models.PositiveSmallIntegerField(_("weight: green jobs per Rial"), default=35)
-    weight_environment = models.PositiveSmallIntegerField(_("weight: environmental gain"), default=25)
-    weight_county = models.PositiveSmallIntegerField(_("weight: county"), default=15)
+    weight_knowledge_based = models.PositiveSmallIntegerField(
+        _("weight: knowledge-based"), default=25, validators=[MaxValueValidator(WEIGHTS_TOTAL)]
+    )
+    weight_jobs_per_rial = models.PositiveSmallIntegerField(
+        _("weight: green jobs per Rial"), default=35, validators=[MaxValueValidator(WEIGHTS_TOTAL)]
+    )
+    weight_environment = models.PositiveSmallIntegerField(
+        _("weight: environmental gain"), default=25, validators=[MaxValueValidator(WEIGHTS_TOTAL)]
+    )
+    weight_county = models.PositiveSmallIntegerField(
+        _("weight: county"), default=15, validators=[MaxValueValidator(WEIGHTS_TOTAL)]
+    )
     priority_counties = models.ManyToManyField(
         "programs.County",
         blank=True,
@@ -105,6 +130,23 @@ class LoanScheme(Bilingual, models.Model):
             models.CheckConstraint(
                 condition=Q(max_amount__gte=F("min_amount")), name="incentives_amounts_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(budget__gt=0) & Q(max_amount__lte=F("budget")),
+                name="incentives_max_amount_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_knowledge_based=WEIGHTS_TOTAL
+                    - F("weight_jobs_per_rial")
+                    - F("weight_environment")
+                    - F("weight_county")
+                ),
+                name="incentives_weights_total",
+            ),
+            # Titles are stored with single spaces (the service folds them), so comparing them in lower
+            # case makes "Green Loans" and "green  loans" the same title.
+            models.UniqueConstraint(Lower("title_fa"), name="incentives_scheme_title_fa_unique"),
+            models.UniqueConstraint(Lower("title_en"), name="incentives_scheme_title_en_unique"),
         ]
 
     def __str__(self):
@@ -198,8 +240,12 @@ class LoanApplication(models.Model):
     score_breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
     approved_amount = models.BigIntegerField(_("approved amount (Rial)"), default=0)
     contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
-    contracted_on = models.DateField(_("contract date"), null=True, blank=True)
-    operation_starts_on = models.DateField(_("operation starts on"), null=True, blank=True)
+    contracted_on = models.DateField(
+        _("contract date"), null=True, blank=True, validators=[validate_portal_date]
+    )
+    operation_starts_on = models.DateField(
+        _("operation starts on"), null=True, blank=True, validators=[validate_portal_date]
+    )
     disbursed_amount = models.BigIntegerField(_("disbursed (Rial)"), default=0)
     first_disbursed_on = models.DateField(_("first disbursed on"), null=True, blank=True)
     overdue_amount = models.BigIntegerField(_("overdue (Rial)"), default=0)
@@ -307,7 +353,7 @@ class Disbursement(models.Model):
 
     application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="disbursements")
     amount = models.BigIntegerField(_("amount (Rial)"), validators=[MinValueValidator(1)])
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=[validate_portal_date])
     request_key = models.CharField(max_length=64, unique=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -355,7 +401,7 @@ class Instalment(models.Model):
 class Payment(models.Model):
     application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="payments")
     amount = models.BigIntegerField(_("amount (Rial)"), validators=[MinValueValidator(1)])
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=[validate_portal_date])
     reference = models.CharField(_("bank reference"), max_length=60)
     request_key = models.CharField(max_length=64, unique=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -23,7 +23,11 @@ from ..models import (
     PlannedJob,
     Stage,
 )
+from ..validators import validate_portal_date
 from ..workflow import MOVES, available_moves
+
+# The largest amount a BigIntegerField holds: a larger number is a 400, never a database error.
+MAX_RIAL = 2**63 - 1
 
 # The moves a person makes, as one choice set the schema can name (ENUM_NAME_OVERRIDES). "disburse" is
 # among them for available_actions; it is made through the disbursements endpoint, not transition.
@@ -93,21 +97,23 @@ class LoanSchemeWriteSerializer(serializers.Serializer):
     title_en = serializers.CharField(max_length=200)
     description_fa = serializers.CharField(required=False, allow_blank=True)
     description_en = serializers.CharField(required=False, allow_blank=True)
-    budget = LocalIntegerField(min_value=0)
-    max_amount = LocalIntegerField(min_value=1)
-    min_amount = LocalIntegerField(required=False, min_value=0)
-    interest_rate = LocalDecimalField(max_digits=5, decimal_places=2)
-    term_months = LocalIntegerField(min_value=1, max_value=240)
-    grace_months = LocalIntegerField(required=False, min_value=0, max_value=60)
+    budget = LocalIntegerField(min_value=1, max_value=MAX_RIAL)
+    max_amount = LocalIntegerField(min_value=1, max_value=MAX_RIAL)
+    min_amount = LocalIntegerField(required=False, min_value=0, max_value=MAX_RIAL)
+    interest_rate = LocalDecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=50)
+    term_months = LocalIntegerField(min_value=1, max_value=120)
+    grace_months = LocalIntegerField(required=False, min_value=0, max_value=36)
     grace_starts = serializers.ChoiceField(choices=GraceStart.choices, required=False)
     grace_interest = serializers.ChoiceField(choices=GraceInterest.choices, required=False)
-    opens_on = PortalDateField()
-    closes_on = PortalDateField()
+    opens_on = PortalDateField(validators=[validate_portal_date])
+    closes_on = PortalDateField(validators=[validate_portal_date])
     requires_verified_registration = serializers.BooleanField(required=False)
-    weight_knowledge_based = LocalIntegerField(required=False, min_value=0, max_value=32767)
-    weight_jobs_per_rial = LocalIntegerField(required=False, min_value=0, max_value=32767)
-    weight_environment = LocalIntegerField(required=False, min_value=0, max_value=32767)
-    weight_county = LocalIntegerField(required=False, min_value=0, max_value=32767)
+    weight_knowledge_based = LocalIntegerField(required=False, min_value=0, max_value=100)
+    weight_jobs_per_rial = LocalIntegerField(required=False, min_value=0, max_value=100)
+    weight_environment = LocalIntegerField(required=False, min_value=0, max_value=100)
+    weight_county = LocalIntegerField(
+        required=False, min_value=0, max_value=100, help_text="The four weights add up to 100."
+    )
     is_published = serializers.BooleanField(required=False)
     priority_counties = serializers.SlugRelatedField(
         slug_field="code", queryset=County.objects.all(), many=True, required=False
@@ -291,8 +297,12 @@ class LoanTransitionSerializer(serializers.Serializer):
         help_text="The stage the actor saw; if the application has moved since, the answer is 409.",
     )
     contract_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
-    contracted_on = PortalDateField(required=False, allow_null=True, default=None)
-    operation_starts_on = PortalDateField(required=False, allow_null=True, default=None)
+    contracted_on = PortalDateField(
+        required=False, allow_null=True, default=None, validators=[validate_portal_date]
+    )
+    operation_starts_on = PortalDateField(
+        required=False, allow_null=True, default=None, validators=[validate_portal_date]
+    )
 
 
 class EligibilityProblemSerializer(serializers.Serializer):
@@ -382,8 +392,8 @@ class DisbursementSerializer(serializers.ModelSerializer):
 
 
 class DisbursementWriteSerializer(serializers.Serializer):
-    amount = LocalIntegerField(min_value=1)
-    paid_on = PortalDateField()
+    amount = LocalIntegerField(min_value=1, max_value=MAX_RIAL)
+    paid_on = PortalDateField(validators=[validate_portal_date])
     request_key = serializers.CharField(
         max_length=64,
         help_text="Chosen by the client, unique per tranche: repeating a request with it pays nothing twice.",

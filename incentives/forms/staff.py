@@ -1,5 +1,6 @@
 """What MCLS and DOE staff type: queue filters, stage moves, contracts, money in and out, and schemes."""
 
+import copy
 import uuid
 
 from django import forms
@@ -11,6 +12,8 @@ from greenjobs.text import fold_digits
 from programs.models import County
 
 from ..models import LoanScheme, Stage
+from ..services import schemes as scheme_services
+from ..validators import normalize_scheme_code, validate_portal_date
 from ..workflow import MOVES
 
 
@@ -70,14 +73,17 @@ class TransitionForm(forms.Form):
 
 class ContractForm(BootstrapFormMixin, forms.Form):
     contract_number = forms.CharField(label=_("Contract number"), max_length=40)
-    contracted_on = JalaliDateField(label=_("Contract date"))
+    contracted_on = JalaliDateField(label=_("Contract date"), validators=[validate_portal_date])
     operation_starts_on = JalaliDateField(
         label=_("Operation starts on"),
         required=False,
+        validators=[validate_portal_date],
         help_text=_("Needed when the scheme's grace period runs from the start of operation."),
     )
 
     def __init__(self, *args, **kwargs):
+        # The ids the staff panel gives it, so a form shown again after an error is the same form.
+        kwargs.setdefault("auto_id", "id_contract_%s")
         super().__init__(*args, **kwargs)
         self.fields["contract_number"].widget.attrs["dir"] = "ltr"
 
@@ -87,17 +93,26 @@ class ContractForm(BootstrapFormMixin, forms.Form):
 
 class DisbursementForm(BootstrapFormMixin, forms.Form):
     amount = RialField(label=_("Amount (Rial)"), min_value=1)
-    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    paid_on = JalaliDateField(
+        label=_("Paid on"), initial=timezone.localdate, validators=[validate_portal_date]
+    )
     request_key = RequestKeyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_disburse_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PaymentForm(BootstrapFormMixin, forms.Form):
     amount = RialField(label=_("Amount (Rial)"), min_value=1)
-    paid_on = JalaliDateField(label=_("Paid on"), initial=timezone.localdate)
+    paid_on = JalaliDateField(
+        label=_("Paid on"), initial=timezone.localdate, validators=[validate_portal_date]
+    )
     reference = forms.CharField(label=_("Bank reference"), max_length=60)
     request_key = RequestKeyField()
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_payment_%s")
         super().__init__(*args, **kwargs)
         self.fields["reference"].widget.attrs["dir"] = "ltr"
 
@@ -114,8 +129,8 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
     budget = RialField(label=_("Budget (Rial)"))
     max_amount = RialField(label=_("Maximum per application (Rial)"), min_value=1)
     min_amount = RialField(label=_("Minimum per application (Rial)"), initial=0)
-    opens_on = JalaliDateField(label=_("Applications open on"))
-    closes_on = JalaliDateField(label=_("Applications close on"))
+    opens_on = JalaliDateField(label=_("Applications open on"), validators=[validate_portal_date])
+    closes_on = JalaliDateField(label=_("Applications close on"), validators=[validate_portal_date])
     priority_counties = forms.ModelMultipleChoiceField(
         label=_("Priority counties"),
         queryset=County.objects.none(),
@@ -141,8 +156,9 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr", "lang": "en"}),
         }
         help_texts = {
-            "code": _("Latin letters and digits, for example GL1404. It is part of the scheme's address."),
-            "weight_knowledge_based": _("The four weights are shares of the 100-point priority score."),
+            "weight_knowledge_based": _(
+                "The four weights must add up to 100: they are the shares of the 100-point priority score."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -150,6 +166,10 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
         self.fields["priority_counties"].queryset = County.objects.order_by("order")
         for name in ("interest_rate", "term_months", "grace_months"):
             self.fields[name].widget.attrs["dir"] = "ltr"
+
+    def clean_code(self):
+        # Stored as the service stores it, so the model's format check reads what will be saved.
+        return normalize_scheme_code(self.cleaned_data["code"])
 
     def clean_budget(self):
         budget = self.cleaned_data["budget"]
@@ -163,12 +183,18 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", _("The closing date cannot come before the opening date."))
-        low, high = cleaned.get("min_amount"), cleaned.get("max_amount")
-        if low is not None and high is not None and high < low:
-            self.add_error("max_amount", _("The maximum cannot be below the minimum."))
+        if self.errors:
+            # The rules between fields are read once every field holds a value.
+            return cleaned
+        # The service's own rules, on a copy: the stored scheme changes only through the service.
+        draft = copy.copy(self.instance)
+        scheme_services.apply_fields(draft, cleaned)
+        for field, messages in scheme_services.scheme_rule_errors(draft).items():
+            # The weights' total is shown where the form explains the weights; that field also stands for
+            # the database's check of the total, which the model form then leaves to this message.
+            target = field if field in self.fields else "weight_knowledge_based"
+            for message in messages:
+                self.add_error(target, message)
         return cleaned
 
     def validate_unique(self):

@@ -22,6 +22,7 @@ from ..models import (
     Stage,
 )
 from ..workflow import MOVES, RESUME_STAGE, actor_may
+from . import dates
 
 EDITABLE_FIELDS = (
     "amount", "purpose", "jobs_to_create", "energy_saving_kwh", "water_saving_m3", "materials_saving_t",
@@ -291,6 +292,9 @@ def application_transition(
     elif name == "contract":
         if not contract_number.strip() or contracted_on is None:
             raise DomainError(_("Enter the contract number and date."), code="contract_required")
+        dates.check_contract_dates(
+            application, contracted_on=contracted_on, operation_starts_on=operation_starts_on
+        )
         application.contract_number = contract_number.strip()
         application.contracted_on = contracted_on
         application.operation_starts_on = operation_starts_on

@@ -21,6 +21,7 @@ from ..models import (
     Stage,
 )
 from ..workflow import MOVES, actor_may
+from . import dates
 from . import schedule as schedule_math
 from .applications import _locked, _record
 
@@ -54,6 +55,7 @@ def disbursement_record(
             % {"left": f"{remaining:,}"},
             code="amount_out_of_range",
         )
+    dates.check_tranche_date(application, paid_on)
     disbursement = Disbursement.objects.create(
         application=application, amount=amount, paid_on=paid_on, request_key=request_key, recorded_by=actor
     )
@@ -61,7 +63,8 @@ def disbursement_record(
         disbursed=F("disbursed") + amount
     )
     application.disbursed_amount += amount
-    application.first_disbursed_on = application.first_disbursed_on or paid_on
+    # Tranches arrive in date order (checked above); min() keeps the first one right whatever the order.
+    application.first_disbursed_on = min(filter(None, (application.first_disbursed_on, paid_on)))
     _record(
         application,
         "disburse",
@@ -78,7 +81,9 @@ def disbursement_record(
 
 def _start_repayment(application) -> None:
     scheme = application.scheme
-    start = application.first_disbursed_on
+    # The schedule counts from the earliest tranche paid, read from the tranches themselves rather than
+    # from the order in which they were recorded.
+    start = dates.first_tranche_day(application)
     if scheme.grace_starts == GraceStart.OPERATION and application.operation_starts_on:
         start = application.operation_starts_on
     plan = schedule_math.build(
@@ -124,6 +129,7 @@ def payment_record(
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     if application.stage not in (Stage.REPAYING, Stage.IN_ARREARS):
         raise ConflictError(_("This loan is not being repaid."), code="invalid_transition")
+    dates.check_payment_date(application, paid_on)
     outstanding = application.instalments.aggregate(left=Sum(F("amount") - F("paid")))["left"] or 0
     if amount <= 0 or amount > outstanding:
         raise DomainError(

@@ -1,11 +1,16 @@
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
+from greenjobs.money import format_amount
+from greenjobs.templatetags.portal import number
 from greenjobs.text import normalize_persian
 
-from ..models import LoanScheme
+from ..models import LONGEST_WINDOW_YEARS, WEIGHTS_TOTAL, LoanScheme
 from ..permissions import can_manage_schemes
+from ..validators import EARLIEST_DATE, LATEST_DATE, normalize_scheme_code
+from .schedule import add_jalali_months
 
 FIELDS = (
     "code", "title_fa", "title_en", "description_fa", "description_en", "budget", "max_amount", "min_amount",
@@ -15,15 +20,86 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _apply(scheme: LoanScheme, data: dict) -> None:
+def apply_fields(scheme: LoanScheme, data: dict) -> None:
+    """Writes the given fields into the scheme (unsaved), in their stored form."""
     for field in FIELDS:
         if field in data:
             value = data[field]
             if field in ("title_fa", "description_fa") and value:
                 value = normalize_persian(value)
+            if field == "title_en" and value:
+                value = " ".join(value.split())
             if field == "code" and value:
-                value = value.strip().upper()
+                value = normalize_scheme_code(value)
             setattr(scheme, field, value)
+
+
+WEIGHT_FIELDS = ("weight_knowledge_based", "weight_jobs_per_rial", "weight_environment", "weight_county")
+
+
+def scheme_rule_errors(scheme: LoanScheme) -> dict[str, list[str]]:
+    """Every rule between a scheme's fields that it breaks, by field; empty when the scheme is sound.
+
+    The single fields (code format, bounds of rates, terms and dates) are checked by the model's validators.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    opens_on, closes_on = scheme.opens_on, scheme.closes_on
+    # A date outside the portal's range is reported by its field's validator; its window means nothing.
+    if opens_on and closes_on and all(EARLIEST_DATE <= day <= LATEST_DATE for day in (opens_on, closes_on)):
+        if closes_on < opens_on:
+            add("closes_on", _("The closing date cannot come before the opening date."))
+        elif closes_on > add_jalali_months(opens_on, 12 * LONGEST_WINDOW_YEARS):
+            add(
+                "closes_on",
+                _("A scheme takes applications for at most %(years)s years after it opens.")
+                % {"years": number(LONGEST_WINDOW_YEARS)},
+            )
+    budget, high, low = scheme.budget, scheme.max_amount, scheme.min_amount
+    if budget is not None and high is not None and budget > 0 and high > budget:
+        add(
+            "max_amount",
+            _("The maximum per application cannot be above the budget of %(budget)s.")
+            % {"budget": format_amount(budget)},
+        )
+    if high is not None and low is not None and high < low:
+        add("max_amount", _("The maximum cannot be below the minimum."))
+    weights = [getattr(scheme, field) for field in WEIGHT_FIELDS]
+    if all(weight is not None for weight in weights) and sum(weights) != WEIGHTS_TOTAL:
+        add(
+            NON_FIELD_ERRORS,
+            _("The four weights must add up to %(total)s; now they add up to %(sum)s.")
+            % {"total": number(WEIGHTS_TOTAL), "sum": number(sum(weights))},
+        )
+    others = LoanScheme.objects.exclude(pk=scheme.pk)
+    for field in ("title_fa", "title_en"):
+        title = getattr(scheme, field)
+        if title and others.filter(**{f"{field}__iexact": title}).exists():
+            add(field, _("Another scheme already has this title."))
+    if scheme.code and others.filter(code=scheme.code).exists():
+        add("code", _("Another scheme already has this code."))
+    return errors
+
+
+def _validate_and_save(scheme: LoanScheme) -> None:
+    errors = scheme_rule_errors(scheme)
+    try:
+        # The constraints are the database's backstop; their rules are checked above with clear messages.
+        scheme.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            scheme.save()
+    except IntegrityError as exc:
+        # Someone saved a scheme with the same code or title a moment ago.
+        raise ValidationError(_("Another scheme already has this code or title; reload and check.")) from exc
 
 
 @transaction.atomic
@@ -31,9 +107,8 @@ def scheme_create(*, actor, data: dict, priority_counties=()) -> LoanScheme:
     if not can_manage_schemes(actor):
         raise DomainError(_("Only MCLS managers manage loan schemes."), code="forbidden", status_code=403)
     scheme = LoanScheme(created_by=actor)
-    _apply(scheme, data)
-    scheme.full_clean()
-    scheme.save()
+    apply_fields(scheme, data)
+    _validate_and_save(scheme)
     scheme.priority_counties.set(priority_counties)
     return scheme
 
@@ -43,16 +118,13 @@ def scheme_update(*, scheme_id: int, actor, data: dict, priority_counties=None) 
     if not can_manage_schemes(actor):
         raise DomainError(_("Only MCLS managers manage loan schemes."), code="forbidden", status_code=403)
     scheme = LoanScheme.objects.select_for_update().get(pk=scheme_id)
-    _apply(scheme, data)
+    apply_fields(scheme, data)
     if scheme.budget < scheme.committed:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(
             {"budget": _("The budget cannot go below what is already committed (%(committed)s Rials).")
              % {"committed": f"{scheme.committed:,}"}}
         )  # fmt: skip
-    scheme.full_clean()
-    scheme.save()
+    _validate_and_save(scheme)
     if priority_counties is not None:
         scheme.priority_counties.set(priority_counties)
     return scheme

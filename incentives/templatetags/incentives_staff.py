@@ -60,23 +60,33 @@ def score_factors(breakdown) -> list[dict]:
 
 
 @register.simple_tag
-def staff_panel(application, user):
+def staff_panel(application, user, posted=None):
     """Everything the staff panel needs, or None for the applicant and for anyone without a staff role.
 
-    The forms are built here, so the application page's view needs to know nothing about them.
+    The forms are built here, so the application page's view needs to know nothing about them. `posted`
+    holds the forms of a refused post ({"transition", "contract", "disbursement", "payment"}): they are
+    shown as typed, with their errors, instead of fresh ones.
     """
     if user is None or application.applicant_id == user.pk or membership_of(user) is None:
         return None
+    posted = posted or {}
+    posted_move = posted["transition"].data.get("action") if posted.get("transition") else None
     actions = []
     for move in available_moves(application, user):
         if move.agency in ("owner", "system") or move.name == "disburse":
             continue
-        form = TransitionForm(
-            initial={"action": move.name, "expected_stage": application.stage}, auto_id=f"id_{move.name}_%s"
-        )
+        if move.name == posted_move:
+            form = posted["transition"]
+        else:
+            form = TransitionForm(
+                initial={"action": move.name, "expected_stage": application.stage},
+                auto_id=f"id_{move.name}_%s",
+            )
         if move.needs_reason:
             form.fields["reason"].widget.attrs["required"] = True
-        contract_form = ContractForm(auto_id="id_contract_%s") if move.name == "contract" else None
+        contract_form = None
+        if move.name == "contract":
+            contract_form = posted.get("contract") or ContractForm()
         actions.append({"move": move, "form": form, "contract_form": contract_form})
 
     money_desk = can_record_payments(user)
@@ -85,10 +95,10 @@ def staff_panel(application, user):
     next_due = next((i for i in instalments if i.paid < i.amount), None)
     disbursement_form = payment_form = None
     if money_desk and application.stage in DISBURSING_STAGES and remaining:
-        disbursement_form = DisbursementForm(initial={"amount": remaining}, auto_id="id_disburse_%s")
+        disbursement_form = posted.get("disbursement") or DisbursementForm(initial={"amount": remaining})
     if money_desk and application.stage in REPAYING_STAGES:
         first = application.overdue_amount or (next_due.amount - next_due.paid if next_due else None)
-        payment_form = PaymentForm(initial={"amount": first}, auto_id="id_payment_%s")
+        payment_form = posted.get("payment") or PaymentForm(initial={"amount": first})
     return {
         "stage_sla": STAGE_SLA_DAYS.get(application.stage),
         "late": past_sla(application),

@@ -129,7 +129,7 @@ def _transition_forms(application, moves):
     return [{"move": move, "expected_stage": application.stage} for move in moves]
 
 
-def _detail_context(request, application, *, job_form=None, document_form=None):
+def _detail_context(request, application, *, job_form=None, document_form=None, posted_forms=None):
     user = request.user
     is_owner = application.applicant_id == user.pk
     editable = is_owner and application.can_be_edited
@@ -157,14 +157,23 @@ def _detail_context(request, application, *, job_form=None, document_form=None):
         "has_schedule": bool(application.instalments.all()),
         "job_form": job_form or (PlannedJobForm() if editable else None),
         "document_form": document_form or (DocumentForm() if editable else None),
+        # Forms of the staff panel as they were posted, when a refusal shows the page again.
+        "posted_forms": posted_forms or {},
     }
+
+
+def application_page(request, pk, **forms):
+    """The application's page; after a refused post, with that post's form as typed and its errors."""
+    application = _visible_or_404(request, pk)
+    return render(
+        request, "incentives/applications/detail.html", _detail_context(request, application, **forms)
+    )
 
 
 def application_detail(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    application = _visible_or_404(request, pk)
-    return render(request, "incentives/applications/detail.html", _detail_context(request, application))
+    return application_page(request, pk)
 
 
 @role_required("applicant")
@@ -200,13 +209,11 @@ def planned_job_set(request, pk):
         try:
             services.planned_job_set(application_id=application.pk, actor=request.user, **form.cleaned_data)
         except (ValidationError, DomainError) as exc:
-            messages.error(request, _error_text(exc))
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The green jobs are updated."))
-        return redirect("incentives:application_detail", pk=pk)
-    return render(
-        request, "incentives/applications/detail.html", _detail_context(request, application, job_form=form)
-    )
+            return redirect("incentives:application_detail", pk=pk)
+    return application_page(request, pk, job_form=form)
 
 
 @role_required("applicant")
@@ -225,16 +232,12 @@ def document_upload(request, pk):
         except ValidationError as exc:
             form.add_error("file" if not hasattr(exc, "error_dict") else None, exc)
         except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("incentives:application_detail", pk=pk)
+            # The kind chosen stays chosen; a browser never refills a file input, whatever the server does.
+            form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The document is uploaded."))
             return redirect("incentives:application_detail", pk=pk)
-    return render(
-        request,
-        "incentives/applications/detail.html",
-        _detail_context(request, application, document_form=form),
-    )
+    return application_page(request, pk, document_form=form)
 
 
 @role_required("applicant")
@@ -287,9 +290,3 @@ def schedule(request, pk):
         "capitalised": max(totals["principal"] - application.disbursed_amount, 0) if instalments else 0,
     }
     return render(request, "incentives/applications/schedule.html", context)
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, DomainError):
-        return str(exc.message)
-    return " ".join(exc.messages)

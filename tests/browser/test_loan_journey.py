@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.utils import timezone, translation
 
+from greenjobs.jalali import format_date
 from programs import seed as programs_seed
 from tests.factories import MINIMAL_PDF, LoanSchemeFactory, occupation, verified_business
 
@@ -67,7 +69,10 @@ def test_a_loan_is_applied_for_reviewed_approved_paid_out_and_scheduled(
     officer.goto(application_url)
     contract = officer.get_by_test_id("move-contract")
     contract.locator("input[name=contract_number]").fill("GJ-TEST-001")
-    contract.locator("input[name=contracted_on]").fill("۱۴۰۵/۰۹/۰۱")
+    # Signed today: a contract may not be dated before the application was submitted and approved.
+    with translation.override("fa"):
+        signed_on = format_date(timezone.localdate())
+    contract.locator("input[name=contracted_on]").fill(signed_on)
     officer.get_by_test_id("action-contract").click()
     payout = officer.get_by_test_id("disbursement-form")
     payout.locator("input[name=amount]").fill("1500000000")

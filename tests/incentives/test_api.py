@@ -141,7 +141,7 @@ def repaying(**kwargs):
 
 
 def test_anyone_reads_the_published_schemes_with_their_money_terms_and_priorities(agencies):
-    scheme = LoanSchemeFactory(code="GL100", budget=10_000_000_000, weight_county=20)
+    scheme = LoanSchemeFactory(code="GL100", budget=10_000_000_000, weight_jobs_per_rial=30, weight_county=20)
     scheme.priority_counties.set([county("kahak"), county("jafarabad")])
     LoanScheme.objects.filter(pk=scheme.pk).update(committed=2_500_000_000)
     LoanSchemeFactory(code="GL900", is_published=False)
@@ -172,7 +172,7 @@ def test_anyone_reads_the_published_schemes_with_their_money_terms_and_prioritie
         "is_open": True,
         "requires_verified_registration": True,
         "weight_knowledge_based": 25,
-        "weight_jobs_per_rial": 35,
+        "weight_jobs_per_rial": 30,
         "weight_environment": 25,
         "weight_county": 20,
         "priority_counties": ["jafarabad", "kahak"],
@@ -204,6 +204,7 @@ SCHEME_INPUT = {
     "grace_months": 3,
     "opens_on": "1404/01/15",
     "closes_on": "2025-12-31",
+    "weight_jobs_per_rial": 20,  # with the defaults 25 and 25, the four add up to 100
     "weight_county": 30,
     "priority_counties": ["kahak"],
 }
@@ -652,7 +653,9 @@ def test_the_score_is_hidden_from_the_applicant_and_shown_to_mcls_and_the_commit
 # --- the lifecycle through the API ---
 
 
-def test_an_application_goes_from_draft_to_repaying_through_the_api(agencies):
+def test_an_application_goes_from_draft_to_repaying_through_the_api(agencies, time_machine):
+    # Reviewed and signed on 1404/03/11 (2025-06-01); the second tranche is recorded a fortnight later.
+    time_machine.move_to(datetime.datetime(2025, 6, 1, 8, 30, tzinfo=datetime.UTC))
     scheme = LoanSchemeFactory(budget=5_000_000_000)
     application = loan_draft(scheme=scheme, amount=1_000_000_000)
     owner = client_for(application.applicant)
@@ -676,6 +679,7 @@ def test_an_application_goes_from_draft_to_repaying_through_the_api(agencies):
     first = officer.post(
         f"{url}disbursements/", {"amount": 400_000_000, "paid_on": "2025-06-01", "request_key": "t-1"}
     )
+    time_machine.move_to(datetime.datetime(2025, 6, 15, 8, 30, tzinfo=datetime.UTC))
     second = officer.post(
         f"{url}disbursements/", {"amount": 600_000_000, "paid_on": "2025-06-15", "request_key": "t-2"}
     )
@@ -868,7 +872,11 @@ def test_a_repeated_disbursement_request_pays_once_and_answers_200(agencies):
     application = contracted(loan_at("approved", amount=1_000_000_000))
     officer = client_for(make_staff("MCLS", "officer"))
     url = f"{LOANS}{application.pk}/disbursements/"
-    tranche = {"amount": 300_000_000, "paid_on": "2025-06-01", "request_key": "double-click-1"}
+    tranche = {
+        "amount": 300_000_000,
+        "paid_on": timezone.localdate().isoformat(),
+        "request_key": "double-click-1",
+    }
 
     first = officer.post(url, tranche, format="json")
     again = officer.post(url, tranche, format="json")
@@ -890,7 +898,11 @@ def test_a_disbursement_key_used_on_another_application_is_409(agencies):
     one = contracted(loan_at("approved"))
     other = contracted(loan_at("approved"))
     officer = client_for(make_staff("MCLS", "officer"))
-    tranche = {"amount": 100_000_000, "paid_on": "2025-06-01", "request_key": "shared-key"}
+    tranche = {
+        "amount": 100_000_000,
+        "paid_on": timezone.localdate().isoformat(),
+        "request_key": "shared-key",
+    }
     officer.post(f"{LOANS}{one.pk}/disbursements/", tranche, format="json")
     before = application_state(other)
 
@@ -917,12 +929,17 @@ def test_only_mcls_officers_and_managers_record_money_even_when_repeating_a_key(
 
     tranche = client.post(
         f"{url}disbursements/",
-        {"amount": 1, "paid_on": "2025-06-01", "request_key": f"setup-{application.pk}"},
+        {"amount": 1, "paid_on": timezone.localdate().isoformat(), "request_key": f"setup-{application.pk}"},
         format="json",
     )
     payment = client.post(
         f"{url}payments/",
-        {"amount": 1_000, "paid_on": "2025-06-01", "reference": "B-1", "request_key": "p-1"},
+        {
+            "amount": 1_000,
+            "paid_on": timezone.localdate().isoformat(),
+            "reference": "B-1",
+            "request_key": "p-1",
+        },
         format="json",
     )
 
@@ -965,7 +982,12 @@ def test_a_payment_key_used_on_another_application_is_409_not_the_other_loans_pa
     one = repaying()
     other = repaying()
     officer = client_for(make_staff("MCLS", "officer"))
-    payment = {"amount": 1_000, "paid_on": "2025-06-01", "reference": "B-1", "request_key": "shared-pay"}
+    payment = {
+        "amount": 1_000,
+        "paid_on": timezone.localdate().isoformat(),
+        "reference": "B-1",
+        "request_key": "shared-pay",
+    }
     officer.post(f"{LOANS}{one.pk}/payments/", payment, format="json")
 
     response = officer.post(f"{LOANS}{other.pk}/payments/", payment, format="json")
@@ -978,7 +1000,12 @@ def test_a_payment_on_a_loan_not_being_repaid_is_409(agencies):
 
     response = client_for(make_staff("MCLS", "officer")).post(
         f"{LOANS}{application.pk}/payments/",
-        {"amount": 1_000, "paid_on": "2025-06-01", "reference": "B-1", "request_key": "p-1"},
+        {
+            "amount": 1_000,
+            "paid_on": timezone.localdate().isoformat(),
+            "reference": "B-1",
+            "request_key": "p-1",
+        },
         format="json",
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import jdatetime
 import pytest
+import time_machine
 from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,17 +35,19 @@ def tehran_noon(day: datetime.date) -> datetime.datetime:
 
 
 def contracted(scheme=None, **fields):
-    """A real application, approved and contracted; returns it with the MCLS officer who pays it out."""
-    application = loan_at("approved", scheme=scheme or LoanSchemeFactory(**fields))
-    officer = make_staff("MCLS", "officer")
-    application_transition(
-        application_id=application.pk,
-        actor=officer,
-        name="contract",
-        contract_number="QOM-1404-0042",
-        contracted_on=datetime.date(2025, 4, 1),
-        operation_starts_on=datetime.date(2025, 9, 1),
-    )
+    """A real application, approved and contracted on 1404/01/12 (2025-04-01), the day it was reviewed;
+    returns it with the MCLS officer who pays it out."""
+    with time_machine.travel(tehran_noon(datetime.date(2025, 4, 1))):
+        application = loan_at("approved", scheme=scheme or LoanSchemeFactory(**fields))
+        officer = make_staff("MCLS", "officer")
+        application_transition(
+            application_id=application.pk,
+            actor=officer,
+            name="contract",
+            contract_number="QOM-1404-0042",
+            contracted_on=datetime.date(2025, 4, 1),
+            operation_starts_on=datetime.date(2025, 9, 1),
+        )
     application.refresh_from_db()
     assert application.stage == "contracted"
     return application, officer

@@ -294,7 +294,9 @@ def test_approving_commits_the_amount_against_the_scheme(client):
     assert LoanScheme.objects.get(pk=application.scheme_id).committed == 1_000_000_000
 
 
-def test_the_officer_records_the_signed_contract(client):
+def test_the_officer_records_the_signed_contract(client, time_machine):
+    # reviewed and approved in time for the contract signed on 1404/05/10
+    time_machine.move_to(datetime.datetime(2025, 8, 1, 8, 30, tzinfo=datetime.UTC))
     application = loan_at("approved")
     officer = staff("MCLS", "officer")
     client.force_login(officer)
@@ -320,7 +322,12 @@ def test_a_contract_without_its_date_is_refused_and_nothing_changes(client):
 
     response = post_move(client, application, "contract", contract_number="QOM-1")
 
-    assert messages_of(response) == ["Contract date: This field is required."]
+    assert response.status_code == 200
+    contract_form = response.context["posted_forms"]["contract"]
+    assert (contract_form.errors, contract_form["contract_number"].value()) == (
+        {"contracted_on": ["This field is required."]},
+        "QOM-1",
+    )
     assert state(application) == before
 
 

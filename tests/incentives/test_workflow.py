@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agencies.models import Agency, StaffMembership
 from greenjobs.exceptions import ConflictError, DomainError
@@ -83,7 +83,7 @@ def arguments_for(name):
     """What a person sends with the button: a reason where one is needed, the contract's details."""
     extra = {"reason": "دلیل تصمیم" if MOVES[name].needs_reason else ""}
     if name == "contract":
-        extra.update(contract_number="QOM-1404-0042", contracted_on=datetime.date(2025, 5, 1))
+        extra.update(contract_number="QOM-1404-0042", contracted_on=timezone.localdate())
     return extra
 
 
@@ -389,7 +389,9 @@ def test_a_contract_needs_its_number_and_date():
     assert state(application) == before
 
 
-def test_a_contract_records_its_number_and_dates():
+def test_a_contract_records_its_number_and_dates(time_machine):
+    # reviewed and approved on the day the contract is signed
+    time_machine.move_to(datetime.datetime(2025, 5, 1, 8, 30, tzinfo=datetime.UTC))
     application = loan_at("approved")
 
     application_transition(

@@ -185,13 +185,16 @@ def dataset(time_machine, agencies):
         application_id=loan.pk, actor=mcls_officer, name="contract", contract_number="QOM-1404-17",
         contracted_on=DURING.date(),
     )  # fmt: skip
-    for number, (amount, paid_on) in enumerate(
-        [(600_000_000, DURING.date()), (400_000_000, jday(1404, 6, 20))], start=1
+    for number, (amount, paid_at) in enumerate(
+        [(600_000_000, DURING), (400_000_000, tehran(1404, 6, 20))], start=1
     ):
+        # A tranche is recorded once it has been paid, never ahead of its date.
+        time_machine.move_to(paid_at, tick=False)
         repayments.disbursement_record(
-            application_id=loan.pk, actor=mcls_officer, amount=amount, paid_on=paid_on,
+            application_id=loan.pk, actor=mcls_officer, amount=amount, paid_on=paid_at.date(),
             request_key=f"tranche-{number}",
         )  # fmt: skip
+    time_machine.move_to(DURING, tick=False)
     refused = loan_at("environmental_review", amount=500_000_000)
     loan_services.application_transition(
         application_id=refused.pk, actor=make_staff("DOE", "reviewer"), name="environment_reject",
