@@ -46,9 +46,11 @@ def staff_dashboard(*, user) -> dict:
     from incentives import selectors as incentives_selectors
     from programs import selectors as programs_selectors
 
+    # Every count here is work this person can do, computed with the rule that gives them the buttons.
     return {
-        "registry_counts": programs_selectors.status_counts(user=user),
-        "loan_queue_count": incentives_selectors.staff_queue(user=user).count(),
+        "registry_work_count": programs_selectors.actionable_businesses(user=user).count(),
+        "loan_work_count": incentives_selectors.actionable_applications(user=user).count(),
+        "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
         "membership": membership,
         "agency": agency,
         "obligations": obligations,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from . import permissions
 from .models import ApplicationEvent, Instalment, LoanApplication, LoanScheme, Stage
+from .workflow import actionable_filter
 
 # Which stages each staff queue shows, by agency and role.
 STAFF_QUEUES = {
@@ -57,17 +58,31 @@ def application_list(*, user, filters: dict | None = None):
     return queryset
 
 
+def actionable_applications(*, user):
+    """The applications on which this person has an action on their page: what their dashboard counts."""
+    return permissions.visible_applications(user).filter(actionable_filter(user))
+
+
 def staff_queue(*, user, filters: dict | None = None):
-    """The applications waiting for this person's role, highest priority first, then the longest waiting."""
+    """The applications waiting for this person's role, highest priority first, then the longest waiting.
+
+    With `ready`, exactly the applications this person can act on (whatever their queue's stages), the
+    list their dashboard's count leads to.
+    """
     from greenjobs.permissions import membership_of
 
     membership = membership_of(user)
     stages = STAFF_QUEUES.get((membership.agency.code, membership.role), ()) if membership else ()
     filters = {**(filters or {})}
-    filters.setdefault("stage", list(stages))
-    if not filters["stage"]:
-        return LoanApplication.objects.none()
-    return application_list(user=user, filters=filters).order_by("-priority_score", "stage_changed_at", "pk")
+    ready = bool(filters.pop("ready", False))
+    if not ready:
+        filters.setdefault("stage", list(stages))
+        if not filters["stage"]:
+            return LoanApplication.objects.none()
+    queryset = application_list(user=user, filters=filters)
+    if ready:
+        queryset = queryset.filter(actionable_filter(user))
+    return queryset.order_by("-priority_score", "stage_changed_at", "pk")
 
 
 def application_detail(*, user, application_id: int) -> LoanApplication | None:

@@ -9,8 +9,7 @@ from greenjobs.permissions import membership_of
 
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, TransitionForm
 from ..models import Stage
-from ..permissions import can_record_payments
-from ..workflow import STAGE_SLA_DAYS, available_moves
+from ..workflow import MOVES, PAYMENT, REPAYING_STAGES, STAGE_SLA_DAYS, staff_actions
 
 register = template.Library()
 
@@ -20,8 +19,6 @@ FACTOR_LABELS = {
     "environment": _("Environmental gain"),
     "county": _("Priority county"),
 }
-DISBURSING_STAGES = (Stage.CONTRACTED, Stage.DISBURSED)
-REPAYING_STAGES = (Stage.REPAYING, Stage.IN_ARREARS)
 
 
 @register.filter
@@ -67,9 +64,12 @@ def staff_panel(application, user):
     """
     if user is None or application.applicant_id == user.pk or membership_of(user) is None:
         return None
+    # The same rule as the dashboards' counts and the queue's "ready for my action" filter.
+    offered = staff_actions(application, user)
     actions = []
-    for move in available_moves(application, user):
-        if move.agency in ("owner", "system") or move.name == "disburse":
+    for name in offered:
+        move = MOVES.get(name)
+        if move is None or name == "disburse":
             continue
         form = TransitionForm(
             initial={"action": move.name, "expected_stage": application.stage}, auto_id=f"id_{move.name}_%s"
@@ -79,14 +79,13 @@ def staff_panel(application, user):
         contract_form = ContractForm(auto_id="id_contract_%s") if move.name == "contract" else None
         actions.append({"move": move, "form": form, "contract_form": contract_form})
 
-    money_desk = can_record_payments(user)
     instalments = list(application.instalments.all())
     remaining = max(application.approved_amount - application.disbursed_amount, 0)
     next_due = next((i for i in instalments if i.paid < i.amount), None)
     disbursement_form = payment_form = None
-    if money_desk and application.stage in DISBURSING_STAGES and remaining:
+    if "disburse" in offered:
         disbursement_form = DisbursementForm(initial={"amount": remaining}, auto_id="id_disburse_%s")
-    if money_desk and application.stage in REPAYING_STAGES:
+    if PAYMENT in offered:
         first = application.overdue_amount or (next_due.amount - next_due.paid if next_due else None)
         payment_form = PaymentForm(initial={"amount": first}, auto_id="id_payment_%s")
     return {
