@@ -55,6 +55,9 @@ def application_list(*, user, filters: dict | None = None):
         from greenjobs.text import search_key
 
         queryset = queryset.filter(business__search_text__contains=search_key(filters["q"]))
+    if filters.get("ready") is True:
+        # What this person can act on: the list their dashboard's count leads to.
+        queryset = queryset.filter(actionable_filter(user))
     return queryset
 
 
@@ -66,23 +69,18 @@ def actionable_applications(*, user):
 def staff_queue(*, user, filters: dict | None = None):
     """The applications waiting for this person's role, highest priority first, then the longest waiting.
 
-    With `ready`, exactly the applications this person can act on (whatever their queue's stages), the
-    list their dashboard's count leads to.
+    With `ready`, exactly the applications this person can act on, whatever their queue's stages.
     """
     from greenjobs.permissions import membership_of
 
     membership = membership_of(user)
     stages = STAFF_QUEUES.get((membership.agency.code, membership.role), ()) if membership else ()
     filters = {**(filters or {})}
-    ready = bool(filters.pop("ready", False))
-    if not ready:
+    if filters.get("ready") is not True:
         filters.setdefault("stage", list(stages))
         if not filters["stage"]:
             return LoanApplication.objects.none()
-    queryset = application_list(user=user, filters=filters)
-    if ready:
-        queryset = queryset.filter(actionable_filter(user))
-    return queryset.order_by("-priority_score", "stage_changed_at", "pk")
+    return application_list(user=user, filters=filters).order_by("-priority_score", "stage_changed_at", "pk")
 
 
 def application_detail(*, user, application_id: int) -> LoanApplication | None:

@@ -108,6 +108,13 @@ def _staff_moves(user) -> list[Move]:
     return [m for m in MOVES.values() if role_may(m, user)]
 
 
+def acts_on_applications(user) -> bool:
+    """Whether this person's role has any action on any application (DOE officers only follow them)."""
+    from .permissions import can_record_payments
+
+    return bool(_staff_moves(user)) or can_record_payments(user)
+
+
 def staff_actions(application, user) -> list[str]:
     """The names of the staff panel's actions this person has on this application: the moves of their role
     (a tranche only while some of the loan is left to pay out) and, at the money desk, a payment.

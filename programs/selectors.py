@@ -54,6 +54,9 @@ def business_list(*, user, filters: dict | None = None):
         queryset = queryset.filter(submitted_at__date__gte=filters["submitted_from"])
     if filters.get("submitted_to"):
         queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
+    if filters.get("ready") is True:
+        # What this member of staff can act on now: the list their dashboard's count leads to.
+        queryset = queryset.filter(permissions.staff_work_filter(user))
     return queryset
 
 
@@ -63,17 +66,12 @@ def actionable_businesses(*, user):
 
 
 def assessment_queue(*, user, filters: dict | None = None):
-    """DOE's queue: cases waiting longest first, so ageing is visible at the top.
-
-    With `ready`, exactly the cases this person can act on now (for a reviewer, those ready for their
-    decision), the list their dashboard's count leads to.
-    """
-    filters = {**(filters or {})}
-    ready = bool(filters.pop("ready", False))
-    queryset = business_list(user=user, filters=filters).filter(permissions.assessment_scope(user))
-    if ready:
-        queryset = queryset.filter(permissions.staff_work_filter(user))
-    return queryset.order_by("status_changed_at", "pk")
+    """DOE's queue: cases waiting longest first, so ageing is visible at the top."""
+    return (
+        business_list(user=user, filters=filters)
+        .filter(permissions.assessment_scope(user))
+        .order_by("status_changed_at", "pk")
+    )
 
 
 def business_detail(*, user, business_id: int) -> Business | None:

@@ -200,6 +200,15 @@ def test_the_doe_officer_is_not_told_that_loans_wait_for_them(client, world):
     # The queue itself is still there to follow the loans, and its "ready" filter lists none.
     assert reverse("incentives:queue") in dashboard
     assert 'data-testid="queue-row"' not in queue
+    # The queue says whose action these are instead of "waiting for you".
+    following = client.get(reverse("incentives:queue")).content.decode()
+    assert 'data-testid="follow-only"' in following
+    assert "درخواست‌های تسهیلات در انتظار اقدام شما" not in following
+    assert following.count('data-testid="queue-row"') == 2  # submitted and in environmental review
+    client.force_login(world["staff"][("DOE", StaffRole.REVIEWER)])
+    deciding = client.get(reverse("incentives:queue")).content.decode()
+    assert 'data-testid="follow-only"' not in deciding
+    assert "درخواست‌های تسهیلات در انتظار اقدام شما" in deciding
 
 
 def test_the_ready_filter_keeps_the_other_filters(client, world):
@@ -223,6 +232,16 @@ def test_the_ready_filter_keeps_the_other_filters(client, world):
         [world["businesses"]["assessing_mine"], world["businesses"]["assessing_ready"]]
     )
     assert 'data-testid="ready-filter"' in only_ready_checklist
+
+    # The API offers the same filter, with the same rule.
+    def api_ids(url):
+        body = client.get(url, {"ready": "true"}).json()
+        return sorted(row["id"] for row in (body["results"] if isinstance(body, dict) else body))
+
+    assert api_ids("/api/v1/loan-applications/") == sorted(
+        [world["loans"]["submitted"], world["loans"]["environmental"]]
+    )
+    assert api_ids("/api/v1/businesses/") == sorted(map(int, listed))
     # The registry other agencies read has nothing to act on, so no such filter.
     registry = client.get(reverse("programs:registry")).content.decode()
     assert 'data-testid="ready-filter"' not in registry
