@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from greenjobs.permissions import membership_of
 
 from .models import Assessment, Business, RegistrationStatus
-from .workflow import available_actions, staff_transitions_filter
+from .workflow import staff_transitions_filter
 
 # What other agencies (not DOE) and the steering committee may read: the registry's outcome.
 PUBLICLY_SETTLED = (RegistrationStatus.VERIFIED, RegistrationStatus.EXPIRED)
@@ -91,18 +91,10 @@ def fills_checklist(assessment, user) -> bool:
     )
 
 
-def staff_work(business, user, assessment) -> list[str]:
-    """What this member of staff can do on this registration: its transitions, and the checklist to fill.
-
-    `staff_work_filter` is the same rule as a query filter; a test holds the two together.
-    """
-    work = [t.name for t in available_actions(business, user) if t.who != "owner"]
-    if fills_checklist(assessment, user):
-        work.append("checklist")
-    return work
-
-
 def staff_work_filter(user) -> Q:
+    """The registrations whose page offers this member of staff something to do, as a filter: a transition
+    (`workflow.available_actions`) or the checklist they are filling (`fills_checklist`). A test holds the
+    filter and the pages together."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     checklist = Assessment.objects.filter(

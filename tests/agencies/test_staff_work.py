@@ -11,6 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from agencies.models import StaffRole
 from greenjobs.text import fold_digits
@@ -169,6 +170,11 @@ def test_each_dashboard_count_is_the_work_its_pages_offer_and_links_to_exactly_i
         assert shown_count(dashboard, "loan-work") == len(loans)
     else:
         assert shown_count(dashboard, "loan-work") is None and not loans
+
+    # The team is named, not counted.
+    team = dashboard.split('data-testid="team">')[1].split("</dl>")[0]
+    assert re.search(r"\d", fold_digits(re.sub(r"<[^>]+>", "", team))) is None
+    assert escape(user.get_full_name()) in team
 
     registry_queue = linked_queue(client, dashboard, "registry-work-link")
     if registrations:
