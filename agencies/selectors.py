@@ -10,7 +10,7 @@ from greenjobs.jalali import is_persian
 from greenjobs.permissions import membership_of
 from greenjobs.templatetags.portal import quantity
 
-from .models import Agency, Goal, Memorandum, Obligation, StaffRole
+from .models import Agency, Goal, Memorandum, Obligation
 
 
 def current_memorandum() -> Memorandum | None:
@@ -40,20 +40,28 @@ def staff_dashboard(*, user) -> dict:
     agency = membership.agency
     obligations = Obligation.objects.filter(agency=agency).prefetch_related("goals").order_by("order")
     goal_ids = {goal.pk for obligation in obligations for goal in obligation.goals.all()}
-    colleagues = agency.memberships.filter(is_active=True).aggregate(
-        **{role: Count("pk", filter=Q(role=role)) for role in StaffRole.values}
+    # Who to turn to, by name and role: a head count per role is nothing anyone can act on.
+    colleagues = (
+        agency.memberships.filter(is_active=True)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "pk")
     )
     from incentives import selectors as incentives_selectors
     from programs import selectors as programs_selectors
 
+    # Every count here is work this person can do, computed with the rule that gives them the buttons.
     return {
-        "registry_counts": programs_selectors.status_counts(user=user),
-        "loan_queue_count": incentives_selectors.staff_queue(user=user).count(),
+        "registry_work_count": programs_selectors.actionable_businesses(user=user).count(),
+        "loan_work_count": incentives_selectors.actionable_applications(user=user).count(),
+        "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
         "membership": membership,
         "agency": agency,
         "obligations": obligations,
         "goals": Goal.objects.filter(pk__in=goal_ids).order_by("order"),
-        "colleagues": [(StaffRole(role).label, count) for role, count in colleagues.items()],
+        "colleagues": [
+            (member.user.get_full_name() or member.user.username, member.get_role_display())
+            for member in colleagues
+        ],
         "partners": Agency.objects.exclude(pk=agency.pk).order_by("order"),
     }
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from . import permissions
 from .models import ApplicationEvent, Instalment, LoanApplication, LoanScheme, Stage
+from .workflow import actionable_filter
 
 # Which stages each staff queue shows, by agency and role.
 STAFF_QUEUES = {
@@ -54,19 +55,31 @@ def application_list(*, user, filters: dict | None = None):
         from greenjobs.text import search_key
 
         queryset = queryset.filter(business__search_text__contains=search_key(filters["q"]))
+    if filters.get("ready") is True:
+        # What this person can act on: the list their dashboard's count leads to.
+        queryset = queryset.filter(actionable_filter(user))
     return queryset
 
 
+def actionable_applications(*, user):
+    """The applications on which this person has an action on their page: what their dashboard counts."""
+    return permissions.visible_applications(user).filter(actionable_filter(user))
+
+
 def staff_queue(*, user, filters: dict | None = None):
-    """The applications waiting for this person's role, highest priority first, then the longest waiting."""
+    """The applications waiting for this person's role, highest priority first, then the longest waiting.
+
+    With `ready`, exactly the applications this person can act on, whatever their queue's stages.
+    """
     from greenjobs.permissions import membership_of
 
     membership = membership_of(user)
     stages = STAFF_QUEUES.get((membership.agency.code, membership.role), ()) if membership else ()
     filters = {**(filters or {})}
-    filters.setdefault("stage", list(stages))
-    if not filters["stage"]:
-        return LoanApplication.objects.none()
+    if filters.get("ready") is not True:
+        filters.setdefault("stage", list(stages))
+        if not filters["stage"]:
+            return LoanApplication.objects.none()
     return application_list(user=user, filters=filters).order_by("-priority_score", "stage_changed_at", "pk")
 
 

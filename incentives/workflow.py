@@ -6,6 +6,7 @@ decide a stage: one person may decide only one stage of the same application.
 
 from dataclasses import dataclass
 
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import WITHDRAWABLE_STAGES
@@ -24,14 +25,19 @@ class Move:
     needs_reason: bool = False
     decides: bool = False
     style: str = "primary"
+    # The line staff read in the history, where the applicant's own wording ("You ...") would mislead them.
+    staff_label: object = None
+
+    def history_label(self, *, for_owner: bool):
+        return self.applicant_label if for_owner or self.staff_label is None else self.staff_label
 
 
 MOVES = {
     move.name: move
     for move in (
-        Move("submit", (S.DRAFT,), S.SUBMITTED, "owner", (), _("Submit the application"), _("You submitted the application")),
-        Move("resubmit", (S.RETURNED,), S.SUBMITTED, "owner", (), _("Send the corrected application"), _("You sent the corrections")),
-        Move("withdraw", WITHDRAWABLE_STAGES, S.WITHDRAWN, "owner", (), _("Withdraw the application"), _("You withdrew the application"), style="outline-danger"),
+        Move("submit", (S.DRAFT,), S.SUBMITTED, "owner", (), _("Submit the application"), _("You submitted the application"), staff_label=_("The applicant submitted the application")),
+        Move("resubmit", (S.RETURNED,), S.SUBMITTED, "owner", (), _("Send the corrected application"), _("You sent the corrections"), staff_label=_("The applicant sent the corrections")),
+        Move("withdraw", WITHDRAWABLE_STAGES, S.WITHDRAWN, "owner", (), _("Withdraw the application"), _("You withdrew the application"), style="outline-danger", staff_label=_("The applicant withdrew the application")),
         Move("start_environmental_review", (S.SUBMITTED,), S.ENVIRONMENTAL_REVIEW, "DOE", ("reviewer",), _("Start the environmental review"), _("DOE started the environmental review")),
         Move("environment_accept", (S.ENVIRONMENTAL_REVIEW,), S.CREDIT_REVIEW, "DOE", ("reviewer",), _("Environmentally acceptable: send to MCLS"), _("DOE accepted the environmental commitments"), decides=True, style="success"),
         Move("environment_reject", (S.ENVIRONMENTAL_REVIEW,), S.REJECTED, "DOE", ("reviewer",), _("Refuse on environmental grounds"), _("DOE refused the application on environmental grounds"), needs_reason=True, decides=True, style="danger"),
@@ -69,18 +75,80 @@ STAGE_SLA_DAYS = {
 }
 
 
-def actor_may(move: Move, application, user) -> bool:
-    """Holds the role the move needs, for this application (no stage rules here)."""
+def role_may(move: Move, user) -> bool:
+    """Holds the agency role a staff move needs; the same for every application, so queues can ask it."""
     from greenjobs.permissions import membership_of
 
-    if move.agency == "system" or user is None or not user.is_authenticated:
+    if move.agency in ("owner", "system") or user is None or not user.is_authenticated:
         return False
-    if move.agency == "owner":
-        return application.applicant_id == user.pk
     membership = membership_of(user)
     return membership is not None and membership.agency.code == move.agency and membership.role in move.roles
+
+
+def actor_may(move: Move, application, user) -> bool:
+    """Holds the role the move needs, for this application (no stage rules here)."""
+    if move.agency == "owner":
+        return user is not None and user.is_authenticated and application.applicant_id == user.pk
+    return role_may(move, user)
 
 
 def available_moves(application, user) -> list[Move]:
     """Buttons to show; the service checks everything again when one is pressed."""
     return [m for m in MOVES.values() if application.stage in m.source and actor_may(m, application, user)]
+
+
+# --- what a member of staff can do on an application: the staff panel's buttons and forms ------------------
+
+DISBURSING_STAGES = MOVES["disburse"].source
+REPAYING_STAGES = (S.REPAYING, S.IN_ARREARS)
+PAYMENT = "payment"  # the money desk's form on a loan under repayment; not a stage change
+
+
+def _staff_moves(user) -> list[Move]:
+    return [m for m in MOVES.values() if role_may(m, user)]
+
+
+def acts_on_applications(user) -> bool:
+    """Whether this person's role has any action on any application (DOE officers only follow them)."""
+    from .permissions import can_record_payments
+
+    return bool(_staff_moves(user)) or can_record_payments(user)
+
+
+def staff_actions(application, user) -> list[str]:
+    """The names of the staff panel's actions this person has on this application: the moves of their role
+    (a tranche only while some of the loan is left to pay out) and, at the money desk, a payment.
+
+    `actionable_filter` is the same rule as a query filter; a test holds the two together.
+    """
+    from .permissions import can_record_payments
+
+    if user is None or not user.is_authenticated or application.applicant_id == user.pk:
+        return []
+    names = []
+    for move in _staff_moves(user):
+        if application.stage not in move.source:
+            continue
+        if move.name == "disburse" and application.approved_amount <= application.disbursed_amount:
+            continue
+        names.append(move.name)
+    if application.stage in REPAYING_STAGES and can_record_payments(user):
+        names.append(PAYMENT)
+    return names
+
+
+def actionable_filter(user) -> Q:
+    """The applications on which `staff_actions` offers this person something, as a filter."""
+    from .permissions import can_record_payments
+
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for move in _staff_moves(user):
+        stages = Q(stage__in=move.source)
+        if move.name == "disburse":
+            stages &= Q(approved_amount__gt=F("disbursed_amount"))
+        condition |= stages
+    if can_record_payments(user):
+        condition |= Q(stage__in=REPAYING_STAGES)
+    return condition & ~Q(applicant=user)

@@ -7,8 +7,8 @@ the bottom maps indicator codes to them; `seed.INDICATORS` gives their names, un
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 D0 = Decimal(0)
@@ -42,13 +42,27 @@ def verified_businesses(start, end) -> Decimal:
     return Decimal(_verified_events(start, end, cumulative=True).values("business").distinct().count())
 
 
+def _status_at(stop):
+    """A registration's status as it stood just before `stop`: the target of its last event by then."""
+    from .models import RegistrationEvent
+
+    return Subquery(
+        RegistrationEvent.objects.filter(business=OuterRef("business"), at__lt=stop)
+        .order_by("-at", "-pk")
+        .values("to_status")[:1]
+    )
+
+
 def green_jobs_unique(start, end) -> Decimal:
-    """People in green jobs in verified businesses, each person counted once by national ID."""
+    """People in green jobs in businesses that were verified (or lapsed) at the period's end, each person
+    counted once by national ID. The status is the one the registration had then, not today's: a
+    business verified in 1404 and back under review today still counted in 1404."""
     from .models import GreenJob
 
-    verified = _verified_events(start, end, cumulative=True).values("business")
+    _begin, stop = _day_range(start, end)
     return Decimal(
-        GreenJob.objects.filter(business__in=verified, business__status__in=["verified", "expired"])
+        GreenJob.objects.annotate(status_then=_status_at(stop))
+        .filter(status_then__in=["verified", "expired"])
         .values("holder_national_id")
         .distinct()
         .count()
@@ -220,12 +234,42 @@ def loans_disbursed_rial(start, end) -> Decimal:
 
 
 def portfolio_in_arrears(start, end) -> Decimal:
-    """What is overdue today on loans in arrears: arrears are a state of now, not a history."""
-    from incentives.models import LoanApplication
+    """What was overdue at the close of the period: per loan, the instalments due by then less the payments
+    made by then, never below zero (a payment ahead of time is not negative arrears).
 
-    return _dec(
-        LoanApplication.objects.filter(stage="in_arrears").aggregate(total=Sum("overdue_amount"))["total"]
+    A period not over yet is read as of today, with the daily run's rule: an instalment is overdue the day
+    after it falls due. Payments are allocated to the oldest instalments first, so the difference of the
+    two sums is exactly the unpaid part of the instalments due.
+    """
+    from incentives.models import Instalment, LoanApplication, Payment
+
+    today = timezone.localdate()
+    due = Q(due_on__lte=end) if end < today else Q(due_on__lt=today)
+    paid_by = min(end, today)
+    due_total = (
+        Instalment.objects.filter(due, application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
+    paid_total = (
+        Payment.objects.filter(application=OuterRef("pk"), paid_on__lte=paid_by)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rials = BigIntegerField()
+    owed = Coalesce(Subquery(due_total, output_field=rials), Value(0), output_field=rials) - Coalesce(
+        Subquery(paid_total, output_field=rials), Value(0), output_field=rials
+    )
+    total = (
+        LoanApplication.objects.filter(pk__in=Instalment.objects.filter(due).values("application"))
+        .annotate(arrears=Greatest(owed, Value(0), output_field=rials))
+        .aggregate(total=Sum("arrears"))["total"]
+    )
+    return _dec(total)
 
 
 # --- G5: training and awareness ------------------------------------------------------------------------
@@ -257,8 +301,11 @@ def trained_employers(start, end) -> Decimal:
 def people_certified(start, end) -> Decimal:
     from training.models import Certificate
 
+    # A certificate revoked after the period was valid at its end, and counts for that period.
+    _begin, stop = _day_range(start, end)
     return Decimal(
-        Certificate.objects.filter(issued_on__gte=start, issued_on__lte=end, revoked_at__isnull=True)
+        Certificate.objects.filter(issued_on__gte=start, issued_on__lte=end)
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=stop))
         .values("enrolment__person")
         .distinct()
         .count()

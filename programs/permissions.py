@@ -1,10 +1,11 @@
 """Who may see and do what in the registry. Pages, API and services all ask here."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from greenjobs.permissions import membership_of
 
-from .models import Business, RegistrationStatus
+from .models import Assessment, Business, RegistrationStatus
+from .workflow import staff_transitions_filter
 
 # What other agencies (not DOE) and the steering committee may read: the registry's outcome.
 PUBLICLY_SETTLED = (RegistrationStatus.VERIFIED, RegistrationStatus.EXPIRED)
@@ -75,3 +76,28 @@ def assessment_scope(user):
     if is_doe(user):
         return ~Q(status=RegistrationStatus.DRAFT)
     return Q(pk__in=[])
+
+
+# --- what a member of DOE has to do on a registration: its page's buttons and the officer's checklist -----
+
+
+def fills_checklist(assessment, user) -> bool:
+    """The assessing officer, while the checklist is open: the page offers them its forms."""
+    return (
+        assessment is not None
+        and assessment.status == Assessment.Status.IN_PROGRESS
+        and user.is_authenticated
+        and assessment.officer_id == user.pk
+    )
+
+
+def staff_work_filter(user) -> Q:
+    """The registrations whose page offers this member of staff something to do, as a filter: a transition
+    (`workflow.available_actions`) or the checklist they are filling (`fills_checklist`). A test holds the
+    filter and the pages together."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    checklist = Assessment.objects.filter(
+        business=OuterRef("pk"), status=Assessment.Status.IN_PROGRESS, officer=user
+    )
+    return staff_transitions_filter(user) | Q(Exists(checklist))

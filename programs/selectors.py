@@ -75,7 +75,15 @@ def business_list(*, user, filters: dict | None = None):
         queryset = queryset.filter(submitted_at__date__gte=filters["submitted_from"])
     if filters.get("submitted_to"):
         queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
+    if filters.get("ready") is True:
+        # What this member of staff can act on now: the list their dashboard's count leads to.
+        queryset = queryset.filter(permissions.staff_work_filter(user))
     return queryset
+
+
+def actionable_businesses(*, user):
+    """The registrations on which this member of staff has something to do: what their dashboard counts."""
+    return permissions.visible_businesses(user).filter(permissions.staff_work_filter(user))
 
 
 def assessment_queue(*, user, filters: dict | None = None):

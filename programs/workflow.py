@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import RegistrationStatus as S
@@ -76,22 +77,40 @@ def assessed_by(transition: Transition, business, user) -> bool:
     return transition.decides and user.is_authenticated and business.assigned_officer_id == user.pk
 
 
-def actor_can(transition: Transition, business, user) -> bool:
-    """Whether this user holds the role the transition needs, for this registration."""
+_STAFF_ROLES = {"doe_officer": "officer", "doe_reviewer": "reviewer"}
+
+
+def role_can(transition: Transition, user) -> bool:
+    """Holds the DOE role a staff transition needs; the same for every registration, so queues can ask it."""
     from greenjobs.permissions import membership_of
 
-    if transition.who == "system":
+    if transition.who not in _STAFF_ROLES or user is None or not user.is_authenticated:
         return False
-    if transition.who == "owner":
-        return user.is_authenticated and business.owner_id == user.pk
     membership = membership_of(user)
     if membership is None or membership.agency.code != "DOE":
         return False
-    if assessed_by(transition, business, user):
-        return False
-    return {"doe_officer": "officer", "doe_reviewer": "reviewer"}[transition.who] == membership.role
+    return _STAFF_ROLES[transition.who] == membership.role
+
+
+def actor_can(transition: Transition, business, user) -> bool:
+    """Whether this user holds the role the transition needs, for this registration."""
+    if transition.who == "owner":
+        return user.is_authenticated and business.owner_id == user.pk
+    return role_can(transition, user) and not assessed_by(transition, business, user)
 
 
 def available_actions(business, user) -> list[Transition]:
     """The transitions to offer this user as buttons; the service checks again when one is pressed."""
     return [t for t in TRANSITIONS.values() if business.status in t.source and actor_can(t, business, user)]
+
+
+def staff_transitions_filter(user) -> Q:
+    """The registrations on which `available_actions` offers this member of staff a transition, as a filter."""
+    condition = Q(pk__in=[])
+    for transition in TRANSITIONS.values():
+        if role_can(transition, user):
+            here = Q(status__in=transition.source)
+            if transition.decides:
+                here &= ~Q(assigned_officer_id=user.pk)
+            condition |= here
+    return condition

@@ -15,6 +15,7 @@ class LoanApplicationFilter(FilterSet):
     scheme = filters.CharFilter(help_text="Scheme code")
     county = filters.CharFilter(label=_("County code"))
     q = filters.CharFilter(label=_("Search by name, address or national business ID"))
+    ready = filters.BooleanFilter(label=_("Only what is ready for my decision"))
 
     class Meta:
         model = LoanApplication

@@ -279,7 +279,10 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
 
     def get_description(self, event) -> str:
         move = MOVES.get(event.action)
-        return str(move.applicant_label) if move else event.get_to_stage_display()
+        if move is None:
+            return event.get_to_stage_display()
+        # The view says whether the reader is the applicant ("you") or staff ("the applicant").
+        return str(move.history_label(for_owner=self.context.get("for_owner", True)))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor_name(self, event) -> str | None:

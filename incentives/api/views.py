@@ -237,7 +237,8 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def events(self, request, pk=None):
         application = self._visible()
         events = application.events.select_related("actor").order_by("at", "pk")
-        return Response(ApplicationEventSerializer(events, many=True).data)
+        for_owner = application.applicant_id == request.user.pk
+        return Response(ApplicationEventSerializer(events, many=True, context={"for_owner": for_owner}).data)
 
     @extend_schema(
         request=LoanTransitionSerializer,

@@ -37,6 +37,7 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     scheme = forms.ChoiceField(label=_("Scheme"), required=False)
     county = forms.ChoiceField(label=_("County"), required=False)
+    ready = forms.BooleanField(label=_("Only what is ready for my decision"), required=False)
 
     def __init__(self, *args, stages=(), **kwargs):
         super().__init__(*args, **kwargs)

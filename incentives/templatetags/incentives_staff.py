@@ -9,8 +9,7 @@ from greenjobs.permissions import membership_of
 
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, TransitionForm
 from ..models import Stage
-from ..permissions import can_record_payments
-from ..workflow import STAGE_SLA_DAYS, available_moves
+from ..workflow import MOVES, PAYMENT, REPAYING_STAGES, STAGE_SLA_DAYS, staff_actions
 
 register = template.Library()
 
@@ -20,8 +19,6 @@ FACTOR_LABELS = {
     "environment": _("Environmental gain"),
     "county": _("Priority county"),
 }
-DISBURSING_STAGES = (Stage.CONTRACTED, Stage.DISBURSED)
-REPAYING_STAGES = (Stage.REPAYING, Stage.IN_ARREARS)
 
 
 @register.filter
@@ -71,9 +68,12 @@ def staff_panel(application, user, posted=None):
         return None
     posted = posted or {}
     posted_move = posted["transition"].data.get("action") if posted.get("transition") else None
+    # The same rule as the dashboards' counts and the queue's "ready for my action" filter.
+    offered = staff_actions(application, user)
     actions = []
-    for move in available_moves(application, user):
-        if move.agency in ("owner", "system") or move.name == "disburse":
+    for name in offered:
+        move = MOVES.get(name)
+        if move is None or name == "disburse":
             continue
         if move.name == posted_move:
             form = posted["transition"]
@@ -89,14 +89,15 @@ def staff_panel(application, user, posted=None):
             contract_form = posted.get("contract") or ContractForm()
         actions.append({"move": move, "form": form, "contract_form": contract_form})
 
-    money_desk = can_record_payments(user)
     instalments = list(application.instalments.all())
     remaining = max(application.approved_amount - application.disbursed_amount, 0)
     next_due = next((i for i in instalments if i.paid < i.amount), None)
     disbursement_form = payment_form = None
-    if money_desk and application.stage in DISBURSING_STAGES and remaining:
-        disbursement_form = posted.get("disbursement") or DisbursementForm(initial={"amount": remaining})
-    if money_desk and application.stage in REPAYING_STAGES:
+    if "disburse" in offered:
+        disbursement_form = posted.get("disbursement") or DisbursementForm(
+            initial={"amount": remaining}, auto_id="id_disburse_%s"
+        )
+    if PAYMENT in offered:
         first = application.overdue_amount or (next_due.amount - next_due.paid if next_due else None)
         payment_form = posted.get("payment") or PaymentForm(initial={"amount": first})
     return {

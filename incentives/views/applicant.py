@@ -116,11 +116,15 @@ def eligibility_check(request):
     )
 
 
-def _history(application):
+def _history(application, *, for_owner: bool):
+    """The history in the reader's words: "you" to the applicant, "the applicant" to staff."""
     lines = []
     for event in application.events.all():
         move = MOVES.get(event.action)
-        label = move.applicant_label if move is not None else EVENT_LABELS.get(event.action, event.action)
+        if move is not None:
+            label = move.history_label(for_owner=for_owner)
+        else:
+            label = EVENT_LABELS.get(event.action, event.action)
         lines.append({"event": event, "label": label})
     return lines
 
@@ -151,7 +155,7 @@ def _detail_context(request, application, *, job_form=None, document_form=None, 
         "moves": moves,
         "staff_moves": [move for move in moves if move.agency != "owner"],
         "problems": problems,
-        "history": _history(application),
+        "history": _history(application, for_owner=is_owner),
         "return_event": return_event,
         "can_view_documents": permissions.can_view_documents(user, application),
         "has_schedule": bool(application.instalments.all()),

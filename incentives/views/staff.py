@@ -19,7 +19,7 @@ from .. import permissions, selectors
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, QueueFilterForm, TransitionForm
 from ..services import applications as services
 from ..services import repayments
-from ..workflow import MOVES, STAGE_SLA_DAYS
+from ..workflow import MOVES, STAGE_SLA_DAYS, acts_on_applications
 from .applicant import application_page
 
 QUEUE_PAGE_SIZE = 25
@@ -41,6 +41,7 @@ def queue(request):
         "page": page,
         "query": query.urlencode(),
         "membership": membership,
+        "acts": acts_on_applications(request.user),
         "slas": [(stage.label, STAGE_SLA_DAYS[stage]) for stage in stages if stage in STAGE_SLA_DAYS],
     }
     template = "incentives/staff/_table.html" if request.htmx else "incentives/staff/queue.html"

@@ -55,6 +55,7 @@ class BusinessFilter(FilterSet):
     knowledge_based = filters.BooleanFilter()
     submitted_from = JalaliOrIsoDateFilter(label=_("Submitted on or after (ISO or Jalali date)"))
     submitted_to = JalaliOrIsoDateFilter(label=_("Submitted on or before (ISO or Jalali date)"))
+    ready = filters.BooleanFilter(label=_("Only what is ready for my decision"))
 
     class Meta:
         model = Business

@@ -136,9 +136,13 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
     )
     submitted_from = JalaliDateField(label=_("Submitted from"), required=False)
     submitted_to = JalaliDateField(label=_("Submitted to"), required=False)
+    ready = forms.BooleanField(label=_("Only what is ready for my decision"), required=False)
 
-    def __init__(self, *args, statuses=None, **kwargs):
+    def __init__(self, *args, statuses=None, with_ready=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_ready:
+            # The registry other agencies read has nothing for them to act on.
+            del self.fields["ready"]
         statuses = statuses or RegistrationStatus.choices
         self.fields["status"].choices = [("", _("All statuses")), *statuses]
         self.fields["county"].choices = [("", _("All counties"))] + [

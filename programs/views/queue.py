@@ -24,8 +24,8 @@ QUEUE_STATUSES = [
 ]
 
 
-def _filtered_page(request, data, queryset_for, statuses):
-    form = QueueFilterForm(data, statuses=statuses)
+def _filtered_page(request, data, queryset_for, statuses, *, with_ready=False):
+    form = QueueFilterForm(data, statuses=statuses, with_ready=with_ready)
     # A mistyped field shows its error but must not throw away the filters that were valid.
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
@@ -51,7 +51,7 @@ def assessment_queue(request):
     def queryset_for(filters):
         return selectors.assessment_queue(user=request.user, filters=filters)
 
-    form, page, query = _filtered_page(request, data, queryset_for, statuses)
+    form, page, query = _filtered_page(request, data, queryset_for, statuses, with_ready=True)
     context = {
         "form": form,
         "page": page,

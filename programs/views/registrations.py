@@ -201,7 +201,7 @@ def business_detail(request, pk):
         "decided_assessments": [a for a in business.assessments.all() if a.status == "decided"],
         "can_view_documents": permissions.can_view_documents(request.user, business),
         "can_edit": permissions.can_edit_business(request.user, business),
-        "is_assessing_officer": is_officer and assessment.status == "in_progress",
+        "is_assessing_officer": permissions.fills_checklist(assessment, request.user),
         "can_reopen": is_officer and assessment.status == "ready",
         "item_form": AssessmentItemForm() if is_officer else None,
         "ready_form": ReadyForm() if is_officer else None,

@@ -146,8 +146,8 @@ def test_the_public_dashboard_shows_actual_target_and_percentage_in_the_reader_l
     )  # fmt: skip
     # a manual indicator without a figure says so instead of showing zero
     assert cell(row_of(en, "G5.7"), "actual") == "not entered yet"
-    assert "Year 1405" in en
-    assert "سال ۱۴۰۵" in fa
+    assert "goals in 1405" in en
+    assert "در سال ۱۴۰۵" in fa and "سال سال" not in fa
 
 
 def test_the_charts_read_json_data_and_have_a_text_alternative(client, time_machine):
@@ -507,3 +507,20 @@ def test_the_services_refuse_anyone_but_a_programme_manager(time_machine, role):
     assert (target_error.value.status_code, target_error.value.code) == (403, "forbidden")
     assert (manual_error.value.status_code, manual_error.value.code) == (403, "forbidden")
     assert state() == before
+
+
+@pytest.mark.parametrize("page", ["agencies:public_dashboard", "agencies:programme_dashboard"])
+def test_the_year_of_the_targets_is_named_once_in_both_languages(client, time_machine, page):
+    """Regression: the caption read "مقدار هدف سال سال ۱۴۰۵" (the year's label already says "سال")."""
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(ProgrammeManagerFactory())
+
+    fa = html_of(client.get(reverse(page)))
+    client.cookies["django_language"] = "en"
+    cache.clear()
+    en = html_of(client.get(reverse(page)))
+
+    assert "سال سال" not in fa
+    assert "مقدار محقق‌شده در برابر مقدار هدف سال ۱۴۰۵" in fa
+    assert "Actual against the target for 1405" in en
+    assert "for Year 1405" not in en and " in Year 1405" not in en
