@@ -1,13 +1,56 @@
-from django import forms
+import re
+from decimal import Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+
+from .exceptions import DomainError
+from .formats import format_digits, format_number
 from .jalali import JalaliDateError, is_persian, parse_jalali, to_jalali
 from .text import to_persian_digits
 
 
+def localised_message(error: ValidationError) -> str:
+    """An error's text with its numeric parameters in the reader's digits.
+
+    Django's own validators (max_length, min_value, max_digits…) put numbers into their translated
+    messages as parameters; formatted as they are, a Persian sentence gets Latin digits.
+    """
+    params = getattr(error, "params", None)
+    if not hasattr(error, "message"):
+        return next(iter(error))
+    message = str(error.message)
+    if not params:
+        return message
+    if not is_persian():
+        return message % params
+    localised = {}
+    for key, value in params.items():
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            # A small whole number (a length, a year) reads better ungrouped; amounts are grouped.
+            small = isinstance(value, int) and abs(value) < 10000
+            localised[key] = format_digits(value) if small else format_number(value)
+            message = re.sub(rf"%\({re.escape(key)}\)[di]", f"%({key})s", message)
+        else:
+            localised[key] = value
+    return message % localised
+
+
+class LocalisedErrorList(ErrorList):
+    def __getitem__(self, i):
+        error = self.data[i]
+        if isinstance(error, ValidationError):
+            return localised_message(error)
+        return error
+
+
 class BootstrapFormMixin:
-    """Gives widgets Bootstrap's classes and marks fields with errors as invalid."""
+    """Gives widgets Bootstrap's classes, marks fields with errors as invalid, and shows the numbers
+    inside error messages in the reader's digits."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", LocalisedErrorList)
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -61,10 +104,6 @@ class JalaliDateField(forms.Field):
 
 def apply_errors(form, exc) -> None:
     """Puts a service's ValidationError (or DomainError) into the form, on its field where it names one."""
-    from django.core.exceptions import ValidationError
-
-    from .exceptions import DomainError
-
     if isinstance(exc, DomainError):
         form.add_error(None, str(exc.message))
         return

@@ -13,6 +13,8 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from .formats import format_number
+
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -36,7 +38,7 @@ def check_document(uploaded) -> str:
     if uploaded.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ValidationError(
-            _("The file is too large: at most %(limit)s MB is accepted.") % {"limit": limit},
+            _("The file is too large: at most %(limit)s MB is accepted.") % {"limit": format_number(limit)},
             code="file_too_large",
         )
     uploaded.seek(0)

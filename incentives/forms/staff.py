@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField
 from greenjobs.text import fold_digits
 from programs.models import County
@@ -40,7 +41,8 @@ class RialField(forms.IntegerField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
+            # Shown as the page shows amounts; to_python reads these digits and separators back.
+            return format_number(value, 0)
         return value
 
 
@@ -182,7 +184,7 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk and budget < self.instance.committed:
             raise forms.ValidationError(
                 _("The budget cannot go below what is already committed (%(committed)s Rials).")
-                % {"committed": f"{self.instance.committed:,}"}
+                % {"committed": format_number(self.instance.committed)}
             )
         return budget
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_number
 from greenjobs.jalali import format_date
 
 from ..models import (
@@ -51,7 +52,7 @@ def disbursement_record(
     if amount <= 0 or amount > remaining:
         raise DomainError(
             _("A tranche must be between 1 and the %(left)s Rials still to pay out.")
-            % {"left": f"{remaining:,}"},
+            % {"left": format_number(remaining)},
             code="amount_out_of_range",
         )
     disbursement = Disbursement.objects.create(
@@ -128,7 +129,7 @@ def payment_record(
     if amount <= 0 or amount > outstanding:
         raise DomainError(
             _("A payment must be between 1 and the %(left)s Rials outstanding.")
-            % {"left": f"{outstanding:,}"},
+            % {"left": format_number(outstanding)},
             code="amount_out_of_range",
         )
     payment = Payment.objects.create(

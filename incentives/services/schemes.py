@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_number
 from greenjobs.text import normalize_persian
 
 from ..models import LoanScheme
@@ -49,7 +50,7 @@ def scheme_update(*, scheme_id: int, actor, data: dict, priority_counties=None) 
 
         raise ValidationError(
             {"budget": _("The budget cannot go below what is already committed (%(committed)s Rials).")
-             % {"committed": f"{scheme.committed:,}"}}
+             % {"committed": format_number(scheme.committed)}}
         )  # fmt: skip
     scheme.full_clean()
     scheme.save()

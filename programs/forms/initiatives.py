@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Goal
+from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField
 from greenjobs.money import format_amount
 from greenjobs.templatetags.portal import digits, quantity
@@ -39,7 +40,8 @@ class RialField(forms.IntegerField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
+            # Shown as the page shows amounts; to_python reads these digits and separators back.
+            return format_number(value, 0)
         return value
 
 

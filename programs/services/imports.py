@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Kind
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_digits, format_number
 from greenjobs.jalali import JalaliDateError, parse_jalali
 from greenjobs.spreadsheets import column_positions
 from greenjobs.text import fold_digits, normalize_persian, search_key
@@ -360,7 +361,7 @@ def _rows_from_table(table: list[list]) -> list[dict]:
         if len(rows) == MAX_ROWS:
             raise ValidationError(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": MAX_ROWS},
+                % {"limit": format_number(MAX_ROWS)},
                 code="too_many_rows",
             )
         values["_row"] = number
@@ -487,7 +488,7 @@ class _RowChecker:
         if required and not value:
             self.error(key, _("This column is required; it is empty."))
         elif max_length and len(value) > max_length:
-            self.error(key, _("At most %(limit)s characters.") % {"limit": max_length})
+            self.error(key, _("At most %(limit)s characters.") % {"limit": format_number(max_length)})
             return ""
         return value
 
@@ -552,7 +553,7 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
             check.error(
                 "national_business_id",
                 _("This national business ID is already in row %(row)s of this file.")
-                % {"row": business_rows[business_id]},
+                % {"row": format_digits(business_rows[business_id])},
             )
         elif business_id:
             business_rows[business_id] = check.row
@@ -626,7 +627,7 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
             check.error(
                 "employees_total",
                 _("Employees in total (%(total)s) cannot be fewer than the people in green jobs (%(green)s).")
-                % {"total": employees, "green": len(green_jobs)},
+                % {"total": format_number(employees), "green": format_number(len(green_jobs))},
             )
 
         owner = _check_owner(check, lookups, new_owners, new_mobiles, new_logins)
@@ -772,7 +773,7 @@ def _check_size(uploaded) -> None:
     if uploaded.size > max_upload_bytes():
         raise ValidationError(
             _("The file is too large: at most %(limit)s MB is accepted.")
-            % {"limit": max_upload_bytes() // (1024 * 1024)},
+            % {"limit": format_number(max_upload_bytes() // (1024 * 1024))},
             code="file_too_large",
         )
 
@@ -878,7 +879,7 @@ def import_run(*, job_id: int) -> str:
                     "One problem was found; nothing was imported. Correct the file and try again.",
                     "%(count)s problems were found; nothing was imported. Correct the file and try again.",
                     len(errors),
-                ) % {"count": len(errors)}
+                ) % {"count": format_number(len(errors))}
                 return _fail(job_id, errors=errors, message=message)
             ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), message=_("Importing…"))
             reason = _("Imported from %(name)s") % {"name": job.original_name}

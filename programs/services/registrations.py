@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs import uploads
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_number
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_business_id, normalize_national_id
 
@@ -179,7 +180,7 @@ def submission_problems(business: Business) -> list[str]:
     if business.employees_total < green_jobs:
         problems.append(
             _("Employees in total (%(total)s) cannot be fewer than the employees in green jobs (%(green)s).")
-            % {"total": business.employees_total, "green": green_jobs}
+            % {"total": format_number(business.employees_total), "green": format_number(green_jobs)}
         )
     if business.is_knowledge_based and not (
         business.knowledge_based_number and business.knowledge_based_as_of
