@@ -150,8 +150,8 @@ COLUMNS = (
         aliases=("تلفن همراه مالک",), example="09121234567",
     ),
     Column(
-        "owner_email", "ایمیل مالک", gettext_lazy("May be left empty."),
-        aliases=("پست الکترونیک مالک",), example="maryam.ahmadi@example.ir",
+        "owner_email", "رایانامه مالک", gettext_lazy("May be left empty."),
+        aliases=("ایمیل مالک", "پست الکترونیک مالک"), example="maryam.ahmadi@example.ir",
     ),
     Column(
         "status", "وضعیت",

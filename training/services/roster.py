@@ -64,8 +64,8 @@ COLUMNS = (
         aliases=("تلفن همراه", "شماره همراه", "شماره موبایل", "همراه"),
     ),
     Column(
-        "email", "ایمیل", gettext_lazy("May be left empty."),
-        aliases=("پست الکترونیک", "پست الکترونیکی", "رایانامه", "e-mail"),
+        "email", "رایانامه", gettext_lazy("May be left empty."),
+        aliases=("ایمیل", "پست الکترونیک", "پست الکترونیکی", "e-mail"),
     ),
 )  # fmt: skip
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
