@@ -7,8 +7,7 @@ from django.forms.utils import ErrorList
 
 from .exceptions import DomainError
 from .formats import format_digits, format_number
-from .jalali import JalaliDateError, is_persian, parse_jalali, to_jalali
-from .text import to_persian_digits
+from .jalali import JalaliDateError, date_example, format_date_input, is_persian, parse_date
 
 
 def localised_message(error: ValidationError) -> str:
@@ -71,24 +70,31 @@ class BootstrapFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
-class JalaliDateField(forms.Field):
-    """A date typed in the Jalali calendar (any digits), cleaned to a Gregorian date."""
+class DateInput(forms.TextInput):
+    """A text input whose placeholder is a date in the page's own format, chosen when it is drawn
+    (the field is built once at import, before any language is active)."""
 
-    widget = forms.TextInput
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        if "placeholder" not in self.attrs:
+            attrs["placeholder"] = date_example()
+        return super().get_context(name, value, attrs)
+
+
+class JalaliDateField(forms.Field):
+    """The portal's date input: shows and reads the date as the page shows dates in its language
+    (Jalali under fa, Gregorian under en), also reads the other calendar, and refuses with an error
+    what it cannot read, rather than reading it as a date nobody meant (see jalali.parse_date)."""
+
+    widget = DateInput
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", "1404/01/15")
         self.widget.attrs.setdefault("dir", "ltr")
         self.widget.attrs.setdefault("maxlength", "12")
 
     def prepare_value(self, value):
-        # Always the Jalali date, whatever the interface language: it is read back as Jalali.
-        if hasattr(value, "year"):
-            jdate = to_jalali(value)
-            text = f"{jdate.year:04d}/{jdate.month:02d}/{jdate.day:02d}"
-            return to_persian_digits(text) if is_persian() else text
-        return value
+        return format_date_input(value)
 
     def to_python(self, value):
         value = (value or "").strip() if isinstance(value, str) else value
@@ -97,9 +103,12 @@ class JalaliDateField(forms.Field):
         if not value:
             return None
         try:
-            return parse_jalali(value)
+            return parse_date(value)
         except JalaliDateError as exc:
             raise forms.ValidationError(str(exc), code="invalid_date") from exc
+
+
+PortalDateField = JalaliDateField
 
 
 def apply_errors(form, exc) -> None:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from greenjobs.bilingual import Bilingual
 
+from . import notes
+
 
 class GraceStart(models.TextChoices):
     DISBURSEMENT = "disbursement", _("From the first disbursement")
@@ -300,6 +302,11 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_stage or '∅'} → {self.to_stage}"
+
+    @property
+    def note(self) -> str:
+        """The reason as the reader should see it: typed text as typed, a system note translated."""
+        return notes.render(self.reason)
 
 
 class Disbursement(models.Model):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
-from greenjobs.jalali import format_date
 
 from ..models import (
     Disbursement,
@@ -21,6 +20,7 @@ from ..models import (
     Payment,
     Stage,
 )
+from ..notes import system_note
 from ..workflow import MOVES, actor_may
 from . import schedule as schedule_math
 from .applications import _locked, _record
@@ -68,8 +68,7 @@ def disbursement_record(
         "disburse",
         actor=actor,
         to_stage=Stage.DISBURSED,
-        reason=_("Tranche of %(amount)s Rials paid on %(date)s")
-        % {"amount": f"{amount:,}", "date": format_date(paid_on)},
+        reason=system_note("tranche_paid", amount=amount, paid_on=paid_on.isoformat()),
     )
     if application.disbursed_amount == application.approved_amount:
         _start_repayment(application)

@@ -9,7 +9,7 @@ from ..models import GreenOccupation, OccupationKind, Sector
 class OccupationForm(BootstrapFormMixin, forms.ModelForm):
     """What DOE and TVTO staff type; the service normalises and checks it before saving."""
 
-    introduced_on = JalaliDateField(label=_("Introduced on (Jalali)"))
+    introduced_on = JalaliDateField(label=_("Introduced on"))
 
     class Meta:
         model = GreenOccupation

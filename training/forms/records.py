@@ -38,7 +38,7 @@ class RosterUploadForm(BootstrapFormMixin, forms.Form):
 class AttendanceForm(BootstrapFormMixin, forms.Form):
     """A new meeting's roll call: its date, and the enrolled people who were there (the rest were absent)."""
 
-    held_on = JalaliDateField(label=_("Meeting held on (Jalali)"))
+    held_on = JalaliDateField(label=_("Meeting held on"))
     present = forms.TypedMultipleChoiceField(
         label=_("Present"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
