@@ -76,7 +76,10 @@ def parse_date(text: str) -> datetime.date:
             raise JalaliDateError(_("There is no such day in the calendar.")) from exc
     raise JalaliDateError(
         _("%(year)s is not a year this portal can read; enter a date such as %(example)s.")
-        % {"year": to_persian_digits(year) if is_persian() else year, "example": date_example()}
+        % {
+            "year": to_persian_digits(match.group(1)) if is_persian() else match.group(1),
+            "example": date_example(),
+        }
     )
 
 
