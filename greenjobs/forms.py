@@ -19,11 +19,16 @@ def localised_message(error: ValidationError) -> str:
     params = getattr(error, "params", None)
     if not hasattr(error, "message"):
         return next(iter(error))
-    message = str(error.message)
+    message = error.message
     if not params:
-        return message
+        return str(message)
     if not is_persian():
-        return message % params
+        return str(message % params)
+    if hasattr(message, "_get_number_value"):
+        # A plural message (ngettext_lazy with a named number) picks its form from the parameters;
+        # take that form's text first, so its numbers can be written in Persian digits below.
+        message = message._translate(message._get_number_value(params))
+    message = str(message)
     localised = {}
     for key, value in params.items():
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
