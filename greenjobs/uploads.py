@@ -31,6 +31,13 @@ def private_storage() -> FileSystemStorage:
     return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT), base_url=None)
 
 
+def document_help_text() -> str:
+    """What a document field accepts, with the configured size limit in the reader's digits."""
+    return _("PDF, JPEG or PNG, at most %(limit)s MB.") % {
+        "limit": format_number(settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+    }
+
+
 def check_document(uploaded) -> str:
     """Returns the real content type of a PDF, JPEG or PNG upload; raises ValidationError otherwise."""
     if uploaded.size == 0:
