@@ -394,7 +394,7 @@ def test_the_eligibility_endpoint_lists_every_rule_the_current_data_breaks(agenc
 
     assert (fine.status_code, fine.json()) == (200, [])
     assert [problem["code"] for problem in problems.json()] == ["amount_above_maximum"]
-    assert "500,000,000" in problems.json()[0]["message"]
+    assert "۵۰۰٬۰۰۰٬۰۰۰" in problems.json()[0]["message"]  # the Persian default: Persian digits
 
 
 def test_the_applicant_sets_the_planned_jobs_and_the_total_follows(agencies):
