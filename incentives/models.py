@@ -7,9 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import notes
 from greenjobs.bilingual import Bilingual
-
-from . import notes
 
 
 class GraceStart(models.TextChoices):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
 
+from .. import notes
 from ..models import (
     Disbursement,
     GraceInterest,
@@ -20,7 +21,6 @@ from ..models import (
     Payment,
     Stage,
 )
-from ..notes import system_note
 from ..workflow import MOVES, actor_may
 from . import schedule as schedule_math
 from .applications import _locked, _record
@@ -68,7 +68,7 @@ def disbursement_record(
         "disburse",
         actor=actor,
         to_stage=Stage.DISBURSED,
-        reason=system_note("tranche_paid", amount=amount, paid_on=paid_on.isoformat()),
+        reason=notes.tranche_paid(amount=amount, paid_on=paid_on),
     )
     if application.disbursed_amount == application.approved_amount:
         _start_repayment(application)

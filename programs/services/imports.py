@@ -38,6 +38,7 @@ from greenjobs.spreadsheets import column_positions
 from greenjobs.text import fold_digits, normalize_persian, search_key
 from greenjobs.validators import normalize_business_id, normalize_mobile, normalize_national_id
 
+from .. import notes
 from ..models import (
     Business,
     County,
@@ -882,7 +883,7 @@ def import_run(*, job_id: int) -> str:
                 ) % {"count": format_number(len(errors))}
                 return _fail(job_id, errors=errors, message=message)
             ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), message=_("Importing…"))
-            reason = _("Imported from %(name)s") % {"name": job.original_name}
+            reason = notes.imported_from(name=job.original_name)
             return _write_rows(job_id, clean_rows, reason=reason)
         except ValidationError as exc:
             return _fail(job_id, message=" ".join(exc.messages))
