@@ -855,7 +855,7 @@ def test_approving_beyond_the_budget_is_409_and_commits_nothing(agencies):
 
     assert approved.status_code == 200
     assert (refused.status_code, refused.json()["code"]) == (409, "budget_exhausted")
-    assert "500,000,000" in refused.json()["detail"]
+    assert "۵۰۰٬۰۰۰٬۰۰۰" in refused.json()["detail"]  # the Persian default: Persian digits
     assert application_state(second) == before
     scheme.refresh_from_db()
     assert scheme.committed == 1_000_000_000
