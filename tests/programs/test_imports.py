@@ -185,7 +185,7 @@ def test_a_valid_csv_imports_every_business_with_its_owner_green_jobs_and_event(
     assert first.legal_name == "شرکت انرژی پاک قم"
     assert first.import_key == BUSINESS_IDS[0]
     assert (first.legal_form, first.sector, first.county.code) == ("private_jsc", "energy", "qom")
-    assert first.address == "قم، بلوار امین، کوچه 12"
+    assert first.address == "قم، بلوار امین، کوچه ۱۲"  # kept as typed: free text is not folded
     assert first.employees_total == 12
     assert first.is_knowledge_based is True
     assert first.knowledge_based_number == "KB-1404-77"
