@@ -14,7 +14,7 @@ from tests.accounts.test_sign_up import sign_up_data
 User = get_user_model()
 LATIN_LETTERS_OR_DIGITS = re.compile("[A-Za-z0-9]")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 
 
 def password_errors(response) -> list[str]:

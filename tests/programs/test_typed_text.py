@@ -8,7 +8,7 @@ from programs.models import Business
 from programs.services.registrations import business_create, business_update
 from tests.factories import ApplicantFactory, BusinessFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 
 
 def test_an_address_typed_with_persian_digits_is_stored_and_shown_as_typed(client):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.factories import ApplicantFactory, SessionFactory, UserFactory
 from training.models import AwarenessActivity, Certificate, Course, Enrolment, Session, TrainingCentre
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 
 TRAINING_MODELS = [TrainingCentre, Course, Session, Enrolment, Certificate, AwarenessActivity]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import SessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 
 LIST_URL = reverse("training:session_list")
 
