@@ -6,9 +6,9 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs.formats import format_percent
 from greenjobs.jalali import is_persian
 from greenjobs.permissions import membership_of
-from greenjobs.templatetags.portal import quantity
 
 from .models import Agency, Goal, Memorandum, Obligation
 
@@ -155,7 +155,7 @@ def public_progress(*, today=None) -> dict:
 def _percent_text(value, persian: bool) -> str:
     if value is None:
         return ""
-    return f"{quantity(value)}٪" if persian else f"{quantity(value)}%"
+    return format_percent(value)
 
 
 def localized_progress(data: dict) -> dict:

@@ -1,17 +1,70 @@
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelFormMetaclass
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
-from .jalali import JalaliDateError, is_persian, parse_jalali, to_jalali
+from .exceptions import DomainError
+from .formats import format_digits, format_number
+from .jalali import (
+    JalaliDateError,
+    date_example,
+    format_date_input,
+    is_persian,
+    parse_date,
+)
 from .numeric import BIGINT_MAX, NumberError, bounds_of, localize_validators, read_decimal, read_integer
-from .text import to_persian_digits
+
+
+def localised_message(error: ValidationError) -> str:
+    """An error's text with its numeric parameters in the reader's digits.
+
+    Django's own validators (max_length, min_value, max_digits…) put numbers into their translated
+    messages as parameters; formatted as they are, a Persian sentence gets Latin digits.
+    """
+    params = getattr(error, "params", None)
+    if not hasattr(error, "message"):
+        return next(iter(error))
+    message = error.message
+    if not params:
+        return str(message)
+    if not is_persian():
+        return str(message % params)
+    if hasattr(message, "_get_number_value"):
+        # A plural message (ngettext_lazy with a named number) picks its form from the parameters;
+        # take that form's text first, so its numbers can be written in Persian digits below.
+        message = message._translate(message._get_number_value(params))
+    message = str(message)
+    localised = {}
+    for key, value in params.items():
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            # A small whole number (a length, a year) reads better ungrouped; amounts are grouped.
+            small = isinstance(value, int) and abs(value) < 10000
+            localised[key] = format_digits(value) if small else format_number(value)
+            message = re.sub(rf"%\({re.escape(key)}\)[di]", f"%({key})s", message)
+        else:
+            localised[key] = value
+    return message % localised
+
+
+class LocalisedErrorList(ErrorList):
+    def __getitem__(self, i):
+        error = self.data[i]
+        if isinstance(error, ValidationError):
+            return localised_message(error)
+        return error
 
 
 class BootstrapFormMixin:
-    """Gives widgets Bootstrap's classes and marks fields with errors as invalid."""
+    """Gives widgets Bootstrap's classes, marks fields with errors as invalid, and shows the numbers
+    inside error messages in the reader's digits."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", LocalisedErrorList)
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -32,24 +85,31 @@ class BootstrapFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
-class JalaliDateField(forms.Field):
-    """A date typed in the Jalali calendar (any digits), cleaned to a Gregorian date."""
+class DateInput(forms.TextInput):
+    """A text input whose placeholder is a date in the page's own format, chosen when it is drawn
+    (the field is built once at import, before any language is active)."""
 
-    widget = forms.TextInput
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        if "placeholder" not in self.attrs:
+            attrs["placeholder"] = date_example()
+        return super().get_context(name, value, attrs)
+
+
+class JalaliDateField(forms.Field):
+    """The portal's date input: shows and reads the date as the page shows dates in its language
+    (Jalali under fa, Gregorian under en), also reads the other calendar, and refuses with an error
+    what it cannot read, rather than reading it as a date nobody meant (see jalali.parse_date)."""
+
+    widget = DateInput
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", "1404/01/15")
         self.widget.attrs.setdefault("dir", "ltr")
         self.widget.attrs.setdefault("maxlength", "12")
 
     def prepare_value(self, value):
-        # Always the Jalali date, whatever the interface language: it is read back as Jalali.
-        if hasattr(value, "year"):
-            jdate = to_jalali(value)
-            text = f"{jdate.year:04d}/{jdate.month:02d}/{jdate.day:02d}"
-            return to_persian_digits(text) if is_persian() else text
-        return value
+        return format_date_input(value)
 
     def to_python(self, value):
         value = (value or "").strip() if isinstance(value, str) else value
@@ -58,17 +118,16 @@ class JalaliDateField(forms.Field):
         if not value:
             return None
         try:
-            return parse_jalali(value)
+            return parse_date(value)
         except JalaliDateError as exc:
             raise forms.ValidationError(str(exc), code="invalid_date") from exc
 
 
+PortalDateField = JalaliDateField
+
+
 def apply_errors(form, exc) -> None:
     """Puts a service's ValidationError (or DomainError) into the form, on its field where it names one."""
-    from django.core.exceptions import ValidationError
-
-    from .exceptions import DomainError
-
     if isinstance(exc, DomainError):
         form.add_error(None, str(exc.message))
         return
@@ -172,7 +231,8 @@ class RialField(LocalIntegerField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
+            # Shown as the page shows amounts; the field reads these digits and separators back.
+            return format_number(value, 0)
         return value
 
 

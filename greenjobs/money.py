@@ -1,17 +1,8 @@
 """Money is stored as whole Rials (integers); a Toman is ten Rials."""
 
-from django.utils.translation import gettext as _
-
-from .jalali import is_persian
-from .text import to_persian_digits
+from .formats import format_money
 
 
 def format_amount(rials: int | None, unit: str = "rial") -> str:
-    if rials is None:
-        return ""
-    amount = int(rials) // 10 if unit == "toman" else int(rials)
-    grouped = f"{amount:,}"
-    if is_persian():
-        grouped = to_persian_digits(grouped.replace(",", "٬"))
-    label = _("Toman") if unit == "toman" else _("Rial")
-    return f"{grouped} {label}"
+    """Kept for the callers that name it so; the formatting itself is `formats.format_money`."""
+    return format_money(rials, unit)

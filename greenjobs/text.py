@@ -25,12 +25,14 @@ def to_persian_digits(value) -> str:
 
 
 def normalize_persian(value: str) -> str:
-    """The canonical stored form of a Persian name: Persian letter forms, single spaces, Latin digits.
+    """The canonical stored form of a Persian text: Persian letter forms, single spaces.
 
-    The zero-width non-joiner is kept inside words, where it is correct Persian, but stray
-    bidirectional marks and tatweel are dropped.
+    Digits are kept as the person typed them ("کوچه ۱۲" stays so): free text is shown back as
+    written, and digits are folded only where the value is a number or an identifier (its own
+    normaliser does that) and in search_key, for matching. The zero-width non-joiner is kept inside
+    words, where it is correct Persian, but stray bidirectional marks and tatweel are dropped.
     """
-    value = fold_digits(value).translate(_LETTERS)
+    value = value.translate(_LETTERS)
     value = re.sub("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640]", "", value)
     value = _DIACRITICS.sub("", value)
     return _SPACES.sub(" ", value).strip()
@@ -42,6 +44,6 @@ def search_key(value: str) -> str:
     Persian writes the same compound with a ZWNJ, a space or nothing at all (مشوق‌ها, مشوق ها,
     مشوقها), so the key drops all three between letters.
     """
-    value = normalize_persian(value or "")
+    value = fold_digits(normalize_persian(value or ""))
     value = _ZERO_WIDTH.sub("", value.replace("\u200c", ""))
     return value.replace(" ", "").casefold()

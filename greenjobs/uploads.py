@@ -14,6 +14,8 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from .formats import format_number
+
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # A scanned A4 page at 600 dpi is about 35 million pixels; anything far beyond that is not a document
 # but a way to make the server decompress gigabytes (a "decompression bomb").
@@ -33,6 +35,13 @@ def private_storage() -> FileSystemStorage:
     return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT), base_url=None)
 
 
+def document_help_text() -> str:
+    """What a document field accepts, with the configured size limit in the reader's digits."""
+    return _("PDF, JPEG or PNG, at most %(limit)s MB.") % {
+        "limit": format_number(settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+    }
+
+
 def check_document(uploaded) -> str:
     """Returns the real content type of a PDF, JPEG or PNG upload; raises ValidationError otherwise."""
     if uploaded.size == 0:
@@ -40,7 +49,7 @@ def check_document(uploaded) -> str:
     if uploaded.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ValidationError(
-            _("The file is too large: at most %(limit)s MB is accepted.") % {"limit": limit},
+            _("The file is too large: at most %(limit)s MB is accepted.") % {"limit": format_number(limit)},
             code="file_too_large",
         )
     uploaded.seek(0)

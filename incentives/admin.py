@@ -39,7 +39,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = ApplicationEvent
-    fields = ("at", "action", "from_stage", "to_stage", "actor", "reason")
+    fields = ("at", "action", "from_stage", "to_stage", "actor", "note")
+    readonly_fields = fields
 
 
 class DisbursementInline(ReadOnlyInline):

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import notes
 from greenjobs.bilingual import Bilingual
 
 from .validators import validate_portal_date, validate_scheme_code
@@ -346,6 +347,11 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_stage or '∅'} → {self.to_stage}"
+
+    @property
+    def note(self) -> str:
+        """The reason as the reader should see it: typed text as typed, a system note translated."""
+        return notes.render(self.reason)
 
 
 class Disbursement(models.Model):

@@ -54,7 +54,8 @@ class GreenJobInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = RegistrationEvent
-    fields = ("at", "from_status", "to_status", "actor", "reason")
+    fields = ("at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
 
 
 @admin.register(Business)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Green job registry")
+
+    def ready(self):
+        # How this app's system notes read when a history is shown (greenjobs.notes).
+        from . import notes  # noqa: F401

@@ -16,8 +16,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from greenjobs.jalali import is_persian
-from greenjobs.text import to_persian_digits
+from greenjobs import formats
 
 FONT_FAMILY = "Vazirmatn, Tahoma, sans-serif"
 COLOURS = ("#1e6b3a", "#2f7fb5", "#d08a1f", "#8a4fb0", "#b42335", "#4d7d86")
@@ -49,10 +48,8 @@ def format_number(value: Number, *, compact: bool = False) -> str:
             if abs(amount) >= size:
                 amount, suffix = amount / size, label
                 break
-    amount = amount.quantize(Decimal("0.1") if suffix else Decimal("0.01"))
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".") if not suffix else f"{amount:,.1f}".removesuffix(".0")
-    if is_persian():
-        text = to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    # One decimal at most once shortened, two otherwise; the digits are greenjobs.formats'.
+    text = formats.format_number(amount.quantize(Decimal("0.1")) if suffix else amount)
     return f"{text}\u00a0{suffix}" if suffix else text
 
 

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from greenjobs.jalali import format_date, is_persian
-from greenjobs.text import to_persian_digits
+from greenjobs import formats
+from greenjobs.jalali import format_date
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -76,8 +76,7 @@ def ranking(project, bids) -> list[dict]:
 
 
 def _number(value: Decimal) -> str:
-    text = f"{_round(value):f}".rstrip("0").rstrip(".")
-    return to_persian_digits(text.replace(".", "٫")) if is_persian() else text
+    return formats.format_number(_round(value))
 
 
 def formula_text(project) -> str:

@@ -1,50 +1,58 @@
 """The one place templates format dates, digits and money (Jalali and Persian digits under fa)."""
 
-from decimal import Decimal
-
 from django import template
+from django.utils.html import format_html
 
-from greenjobs import jalali, money
-from greenjobs.text import to_persian_digits
+from greenjobs import formats, jalali
 
 register = template.Library()
 
 
 @register.filter
 def jdate(value, style="short"):
-    return jalali.format_date(value, style)
+    return formats.format_date(value, style)
 
 
 @register.filter
 def jdatetime(value):
-    return jalali.format_datetime(value)
+    return formats.format_datetime(value)
 
 
 @register.filter
 def digits(value):
-    """Numbers in the reader's digits: Persian under fa, unchanged under en."""
-    if value is None:
+    """An ungrouped numeral (a year, a count in a label) in the reader's digits."""
+    return formats.format_digits(value)
+
+
+@register.filter
+def identifier(value):
+    """A tracking number, national ID, serial or code: as stored, Latin digits, left to right, in every
+    language, so what is read is exactly what can be typed into a search box (see greenjobs.formats)."""
+    if value in (None, ""):
         return ""
-    return to_persian_digits(value) if jalali.is_persian() else str(value)
+    return format_html('<bdi class="identifier" dir="ltr">{}</bdi>', value)
 
 
 @register.filter
 def number(value):
-    """A grouped integer in the reader's digits."""
-    if value in (None, ""):
-        return ""
-    grouped = f"{int(value):,}"
-    return to_persian_digits(grouped.replace(",", "٬")) if jalali.is_persian() else grouped
+    """A grouped whole number in the reader's digits."""
+    return formats.format_number(value, 0)
+
+
+@register.filter
+def percent(value):
+    """A percentage with its sign in the reader's script: ۴۵٪ under fa, 45% under en."""
+    return formats.format_percent(value)
 
 
 @register.filter
 def rial(value):
-    return money.format_amount(value, "rial")
+    return formats.format_money(value, "rial")
 
 
 @register.filter
 def toman(value):
-    return money.format_amount(value, "toman")
+    return formats.format_money(value, "toman")
 
 
 @register.simple_tag(takes_context=True)
@@ -58,10 +66,4 @@ def pick(context, fa_text, en_text):
 @register.filter
 def quantity(value):
     """A measured quantity: grouped, at most two decimals, no trailing zeros, in the reader's digits."""
-    if value in (None, ""):
-        return ""
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    if jalali.is_persian():
-        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
-    return text
+    return formats.format_number(value)

@@ -260,6 +260,8 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
     to_stage_label = serializers.CharField(source="get_to_stage_display", read_only=True)
     description = serializers.SerializerMethodField()
     actor_name = serializers.SerializerMethodField()
+    # The note in the caller's language: a system note is stored as a code, not as a sentence.
+    reason = serializers.CharField(source="note", read_only=True)
 
     class Meta:
         model = ApplicationEvent

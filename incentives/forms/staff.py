@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm, RialField
 from greenjobs.text import fold_digits
 from programs.models import County
@@ -178,7 +179,7 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
         if self.instance.pk and budget < self.instance.committed:
             raise forms.ValidationError(
                 _("The budget cannot go below what is already committed (%(committed)s Rials).")
-                % {"committed": f"{self.instance.committed:,}"}
+                % {"committed": format_number(self.instance.committed)}
             )
         return budget
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs import uploads
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_number
 from greenjobs.text import normalize_persian
 from programs.models import RegistrationStatus
 
@@ -53,12 +54,12 @@ def eligibility_problems(
         if amount > scheme.max_amount:
             problems.append(
                 ("amount_above_maximum", _("The amount is above the scheme's maximum of %(max)s Rials.")
-                 % {"max": f"{scheme.max_amount:,}"})
+                 % {"max": format_number(scheme.max_amount)})
             )  # fmt: skip
         if amount < scheme.min_amount:
             problems.append(
                 ("amount_below_minimum", _("The amount is below the scheme's minimum of %(min)s Rials.")
-                 % {"min": f"{scheme.min_amount:,}"})
+                 % {"min": format_number(scheme.min_amount)})
             )  # fmt: skip
     open_elsewhere = LoanApplication.objects.filter(business=business, scheme=scheme).exclude(
         stage__in=CLOSED_STAGES
@@ -310,7 +311,7 @@ def _commit_budget(application) -> None:
     if scheme.committed + application.amount > scheme.budget:
         raise ConflictError(
             _("The scheme's budget cannot cover this loan: %(left)s Rials are left uncommitted.")
-            % {"left": f"{scheme.budget - scheme.committed:,}"},
+            % {"left": format_number(scheme.budget - scheme.committed)},
             code="budget_exhausted",
         )
     LoanScheme.objects.filter(pk=scheme.pk).update(committed=F("committed") + application.amount)

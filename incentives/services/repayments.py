@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
-from greenjobs.jalali import format_date
+from greenjobs.formats import format_number
 
+from .. import notes
 from ..models import (
     Disbursement,
     GraceInterest,
@@ -52,7 +53,7 @@ def disbursement_record(
     if amount <= 0 or amount > remaining:
         raise DomainError(
             _("A tranche must be between 1 and the %(left)s Rials still to pay out.")
-            % {"left": f"{remaining:,}"},
+            % {"left": format_number(remaining)},
             code="amount_out_of_range",
         )
     dates.check_tranche_date(application, paid_on)
@@ -70,8 +71,7 @@ def disbursement_record(
         "disburse",
         actor=actor,
         to_stage=Stage.DISBURSED,
-        reason=_("Tranche of %(amount)s Rials paid on %(date)s")
-        % {"amount": f"{amount:,}", "date": format_date(paid_on)},
+        reason=notes.tranche_paid(amount=amount, paid_on=paid_on),
     )
     if application.disbursed_amount == application.approved_amount:
         _start_repayment(application)
@@ -134,7 +134,7 @@ def payment_record(
     if amount <= 0 or amount > outstanding:
         raise DomainError(
             _("A payment must be between 1 and the %(left)s Rials outstanding.")
-            % {"left": f"{outstanding:,}"},
+            % {"left": format_number(outstanding)},
             code="amount_out_of_range",
         )
     payment = Payment.objects.create(

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_number
 from greenjobs.money import format_amount
 from greenjobs.templatetags.portal import number
 from greenjobs.text import normalize_persian
@@ -122,7 +123,7 @@ def scheme_update(*, scheme_id: int, actor, data: dict, priority_counties=None) 
     if scheme.budget < scheme.committed:
         raise ValidationError(
             {"budget": _("The budget cannot go below what is already committed (%(committed)s Rials).")
-             % {"committed": f"{scheme.committed:,}"}}
+             % {"committed": format_number(scheme.committed)}}
         )  # fmt: skip
     _validate_and_save(scheme)
     if priority_counties is not None:

@@ -1,36 +1,27 @@
 """API filters. They only parse and validate the query string; the selectors apply them, so the API
 and the staff pages filter with one and the same code."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from greenjobs.api import FilterSet, IntegerFilter
-from greenjobs.jalali import JalaliDateError, parse_jalali
-from greenjobs.text import fold_digits
+from greenjobs.jalali import JalaliDateError, parse_date
 
 from .. import selectors
 from ..forms.search import SearchField
 from ..models import Assessment, Business, GreenOccupation, OccupationKind, RegistrationStatus, Sector
 
-_DATE = re.compile(r"\s*(\d{3,4})[/\-.]\d{1,2}[/\-.]\d{1,2}\s*")
-# Jalali years are in the 1300s and 1400s; Gregorian ones are not, so the year tells the calendar.
-_LAST_JALALI_YEAR = 1700
-
 
 class JalaliOrIsoDateField(forms.DateField):
-    """Accepts 2025-04-04 as well as 1404/01/15, in any digits."""
+    """Accepts 2025-04-04 as well as 1404/01/15, in any digits: the portal's one date reader."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            match = _DATE.fullmatch(fold_digits(value))
-            if match and int(match.group(1)) < _LAST_JALALI_YEAR:
-                try:
-                    return parse_jalali(value)
-                except JalaliDateError as exc:
-                    raise forms.ValidationError(str(exc), code="invalid") from exc
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date(value)
+            except JalaliDateError as exc:
+                raise forms.ValidationError(str(exc), code="invalid") from exc
         return super().to_python(value)
 
 

@@ -204,6 +204,8 @@ class RegistrationEventSerializer(serializers.ModelSerializer):
     from_status_label = serializers.CharField(source="get_from_status_display", read_only=True)
     to_status_label = serializers.CharField(source="get_to_status_display", read_only=True)
     actor_name = serializers.SerializerMethodField()
+    # The note in the caller's language: a system note is stored as a code, not as a sentence.
+    reason = serializers.CharField(source="note", read_only=True)
 
     class Meta:
         model = RegistrationEvent

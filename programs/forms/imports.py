@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin
 
 from ..services.imports import MAX_ROWS, max_upload_bytes
@@ -18,14 +19,14 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "CSV (UTF-8) or Excel (.xlsx), at most %(megabytes)s MB and %(rows)s rows."
-        ) % {"megabytes": max_upload_bytes() // (1024 * 1024), "rows": MAX_ROWS}
+        ) % {"megabytes": format_number(max_upload_bytes() // (1024 * 1024)), "rows": format_number(MAX_ROWS)}
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > max_upload_bytes():
             raise forms.ValidationError(
                 _("The file is too large: at most %(limit)s MB is accepted.")
-                % {"limit": max_upload_bytes() // (1024 * 1024)},
+                % {"limit": format_number(max_upload_bytes() // (1024 * 1024))},
                 code="file_too_large",
             )
         return uploaded

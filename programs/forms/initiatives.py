@@ -65,8 +65,8 @@ class InitiativeForm(BootstrapFormMixin, ModelForm):
         },
     )
     budget = RialField(label=_("Budget (Rial)"))
-    starts_on = JalaliDateField(label=_("Starts on (Jalali)"))
-    ends_on = JalaliDateField(label=_("Ends on (Jalali)"))
+    starts_on = JalaliDateField(label=_("Starts on"))
+    ends_on = JalaliDateField(label=_("Ends on"))
 
     class Meta:
         model = Initiative
@@ -97,11 +97,11 @@ class InitiativeForm(BootstrapFormMixin, ModelForm):
 
 class MilestoneForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=250)
-    due_on = JalaliDateField(label=_("Due on (Jalali)"))
+    due_on = JalaliDateField(label=_("Due on"))
 
 
 class MilestoneCompleteForm(BootstrapFormMixin, forms.Form):
-    completed_on = JalaliDateField(label=_("Done on (Jalali)"))
+    completed_on = JalaliDateField(label=_("Done on"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"completed_on": timezone.localdate()})
@@ -137,7 +137,7 @@ class InitiativeFilterForm(BootstrapFormMixin, forms.Form):
 class ProjectForm(BootstrapFormMixin, ModelForm):
     lead_agency = AgencyChoiceField(label=_("Lead agency"), queryset=Agency.objects.order_by("order"))
     estimated_value = RialField(label=_("Estimated value (Rial)"))
-    bids_close_on = JalaliDateField(label=_("Bids close on (Jalali)"))
+    bids_close_on = JalaliDateField(label=_("Bids close on"))
     weight_price = LocalIntegerField(label=_("Weight: price"), min_value=0, max_value=100)
     weight_technical = LocalIntegerField(label=_("Weight: technical score"), min_value=0, max_value=100)
     weight_knowledge_based = LocalIntegerField(label=_("Weight: knowledge-based"), min_value=0, max_value=100)
@@ -177,14 +177,14 @@ class BidForm(BootstrapFormMixin, ModelForm):
         label=_("Technical score (0–100)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     knowledge_based_as_of = JalaliDateField(
-        label=_("Knowledge-based status as of (Jalali)"),
+        label=_("Knowledge-based status as of"),
         required=False,
         help_text=_(
             "The date the firm's knowledge-based status was confirmed. It counts in the ranking only "
             "if it is on or before the day bids close."
         ),
     )
-    submitted_on = JalaliDateField(label=_("Submitted on (Jalali)"))
+    submitted_on = JalaliDateField(label=_("Submitted on"))
 
     class Meta:
         model = Bid
@@ -209,7 +209,7 @@ class AwardForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required. If the chosen bid is not the top-ranked one, say why."),
     )
-    awarded_on = JalaliDateField(label=_("Awarded on (Jalali)"))
+    awarded_on = JalaliDateField(label=_("Awarded on"))
 
     def __init__(self, *args, rows=(), **kwargs):
         initial = kwargs.setdefault("initial", {})

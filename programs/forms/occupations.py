@@ -10,7 +10,7 @@ from .search import SearchField
 class OccupationForm(BootstrapFormMixin, ModelForm):
     """What DOE and TVTO staff type; the service normalises and checks it before saving."""
 
-    introduced_on = JalaliDateField(label=_("Introduced on (Jalali)"))
+    introduced_on = JalaliDateField(label=_("Introduced on"))
 
     class Meta:
         model = GreenOccupation

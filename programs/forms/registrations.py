@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import uploads
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField, LocalDecimalField, ModelForm
 from greenjobs.text import fold_digits
 
@@ -81,11 +82,14 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = uploads.document_help_text()
 
 
 class TransitionForm(forms.Form):

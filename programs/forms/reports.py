@@ -3,9 +3,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.formats import format_digits
 from greenjobs.forms import BootstrapFormMixin
 from greenjobs.jalali import is_persian
-from greenjobs.text import fold_digits, to_persian_digits
+from greenjobs.text import fold_digits
 
 from ..models import ReportJob
 from ..periods import Period, PeriodError
@@ -80,12 +81,10 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
         this_year = jdatetime.date.fromgregorian(date=timezone.localdate()).year
         if not FIRST_YEAR <= period.year <= this_year:
             message = _("Choose a year from %(first)s to %(last)s.") % {
-                "first": FIRST_YEAR,
-                "last": this_year,
+                "first": format_digits(FIRST_YEAR),
+                "last": format_digits(this_year),
             }
-            raise forms.ValidationError(
-                to_persian_digits(message) if is_persian() else message, code="bad_year"
-            )
+            raise forms.ValidationError(message, code="bad_year")
         if period.start > timezone.localdate():
             raise forms.ValidationError(_("This period has not begun yet."), code="future_period")
         cleaned["period_key"] = period.key

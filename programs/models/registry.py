@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import notes
 from greenjobs.bilingual import Bilingual
 from greenjobs.text import search_key
 from greenjobs.validators import validate_business_id, validate_national_id
@@ -318,6 +319,11 @@ class RegistrationEvent(models.Model):
 
     def __str__(self):
         return f"{self.business_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def note(self) -> str:
+        """The reason as the reader should see it: typed text as typed, a system note translated."""
+        return notes.render(self.reason)
 
 
 class RequirementCategory(models.TextChoices):

@@ -32,11 +32,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Kind
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_digits, format_number
 from greenjobs.jalali import JalaliDateError, parse_jalali
 from greenjobs.spreadsheets import column_positions
 from greenjobs.text import fold_digits, normalize_persian, search_key
 from greenjobs.validators import normalize_business_id, normalize_mobile, normalize_national_id
 
+from .. import notes
 from ..models import (
     Business,
     County,
@@ -154,8 +156,8 @@ COLUMNS = (
         aliases=("تلفن همراه مالک",), example="09121234567",
     ),
     Column(
-        "owner_email", "ایمیل مالک", gettext_lazy("May be left empty."),
-        aliases=("پست الکترونیک مالک",), example="maryam.ahmadi@example.ir",
+        "owner_email", "رایانامه مالک", gettext_lazy("May be left empty."),
+        aliases=("ایمیل مالک", "پست الکترونیک مالک"), example="maryam.ahmadi@example.ir",
     ),
     Column(
         "status", "وضعیت",
@@ -365,7 +367,7 @@ def _rows_from_table(table: list[list]) -> list[dict]:
         if len(rows) == MAX_ROWS:
             raise ValidationError(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": MAX_ROWS},
+                % {"limit": format_number(MAX_ROWS)},
                 code="too_many_rows",
             )
         values["_row"] = number
@@ -492,7 +494,7 @@ class _RowChecker:
         if required and not value:
             self.error(key, _("This column is required; it is empty."))
         elif max_length and len(value) > max_length:
-            self.error(key, _("At most %(limit)s characters.") % {"limit": max_length})
+            self.error(key, _("At most %(limit)s characters.") % {"limit": format_number(max_length)})
             return ""
         return value
 
@@ -557,7 +559,7 @@ def validate_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
             check.error(
                 "national_business_id",
                 _("This national business ID is already in row %(row)s of this file.")
-                % {"row": business_rows[business_id]},
+                % {"row": format_digits(business_rows[business_id])},
             )
         elif business_id:
             business_rows[business_id] = check.row
@@ -779,7 +781,7 @@ def _check_size(uploaded) -> None:
     if uploaded.size > max_upload_bytes():
         raise ValidationError(
             _("The file is too large: at most %(limit)s MB is accepted.")
-            % {"limit": max_upload_bytes() // (1024 * 1024)},
+            % {"limit": format_number(max_upload_bytes() // (1024 * 1024))},
             code="file_too_large",
         )
 
@@ -886,10 +888,10 @@ def import_run(*, job_id: int) -> str:
                     "One problem was found; nothing was imported. Correct the file and try again.",
                     "%(count)s problems were found; nothing was imported. Correct the file and try again.",
                     len(errors),
-                ) % {"count": len(errors)}
+                ) % {"count": format_number(len(errors))}
                 return _fail(job_id, errors=errors, message=message)
             ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), message=_("Importing…"))
-            reason = _("Imported from %(name)s") % {"name": job.original_name}
+            reason = notes.imported_from(name=job.original_name)
             return _write_rows(job_id, clean_rows, reason=reason)
         except ValidationError as exc:
             return _fail(job_id, message=" ".join(exc.messages))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_digits
 
 from ..models import Indicator, IndicatorTarget, ManualValue
 from ..periods import Period, PeriodError
@@ -73,7 +74,7 @@ def target_set(*, actor, indicator_id: int, jalali_year: int, value) -> Indicato
         raise ValidationError(
             {
                 "jalali_year": _("Targets are set for the years %(first)s to %(last)s.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                % {"first": format_digits(FIRST_YEAR), "last": format_digits(LAST_YEAR)}
             }
         )
     amount = _amount(value, "value")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_digits
 from greenjobs.forms import apply_errors
 from greenjobs.jalali import is_persian
 from greenjobs.permissions import role_required
@@ -162,7 +163,8 @@ def target_set(request, pk):
     if saved_year:
         messages.success(
             request,
-            _("The %(year)s target of %(code)s is saved.") % {"year": saved_year, "code": indicator.code},
+            _("The %(year)s target of %(code)s is saved.")
+            % {"year": format_digits(saved_year), "code": indicator.code},
         )
     else:
         _errors_to_messages(request, form)

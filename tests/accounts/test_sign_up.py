@@ -171,7 +171,7 @@ BAD_INPUT = {
         {},
         {"password1": "qwertyuiop", "password2": "qwertyuiop"},
         "password1",
-        "This password is too common.",
+        "This password is among the most commonly used passwords.",
     ),
 }
 
@@ -210,7 +210,7 @@ def test_a_password_that_repeats_the_e_mail_address_is_refused(client):
     )
 
     assert response.status_code == 200
-    assert 'data-testid="error-password1">The password is too similar to the' in response.content.decode()
+    assert 'data-testid="error-password1">This password is too similar to your' in response.content.decode()
     assert User.objects.count() == 0
 
 

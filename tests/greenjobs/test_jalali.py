@@ -185,7 +185,7 @@ def test_the_date_field_explains_the_expected_format():
     with translation.override("en"):
         form = DateForm({"day": "20 March"})
         assert not form.is_valid()
-        assert form.errors["day"] == ["Enter a date as year/month/day, for example 1404/01/15."]
+        assert form.errors["day"] == ["Enter a date as year/month/day, for example 2025-04-04."]
 
 
 def test_the_date_field_gives_the_persian_message_under_persian():
@@ -217,12 +217,14 @@ def test_a_stored_date_is_shown_back_in_jalali():
         html = str(DateForm(initial={"day": LAST_DAY_OF_1403})["day"])
 
     assert 'value="۱۴۰۳/۱۲/۳۰"' in html
-    assert 'placeholder="1404/01/15"' in html
+    assert 'placeholder="۱۴۰۴/۰۱/۱۵"' in html
     assert 'dir="ltr"' in html
 
 
-@pytest.mark.parametrize(("language", "shown"), [("fa", "۱۴۰۳/۱۲/۳۰"), ("en", "1403/12/30")])
-def test_the_date_field_shows_a_stored_date_in_jalali_and_reads_it_back_unchanged(language, shown):
+@pytest.mark.parametrize(("language", "shown"), [("fa", "۱۴۰۳/۱۲/۳۰"), ("en", "2025-03-20")])
+def test_the_date_field_shows_a_stored_date_as_the_page_shows_dates_and_reads_it_back_unchanged(
+    language, shown
+):
     stored = datetime.date(2025, 3, 20)
     with translation.override(language):
         field = JalaliDateField()
@@ -242,3 +244,54 @@ def test_the_date_field_shows_a_stored_date_in_jalali_and_reads_it_back_unchange
 def test_quantities_are_grouped_without_trailing_zeros_in_the_readers_digits(language, value, shown):
     with translation.override(language):
         assert Template("{% load portal %}{{ value|quantity }}").render(Context({"value": value})) == shown
+
+
+# --- the date input reads what the page shows (issue 9, defect 14) ---
+
+
+def test_an_english_date_input_reads_the_gregorian_date_the_english_tables_show():
+    with translation.override("en"):
+        form = DateForm({"day": "2026-12-20"})
+        shown = format_date(datetime.date(2026, 12, 20))
+
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["day"] == datetime.date(2026, 12, 20)
+        assert DateForm({"day": shown}).is_valid()
+        assert 'placeholder="2025-04-04"' in str(DateForm()["day"])
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "meant"),
+    [
+        ("en", "1403/12/30", LAST_DAY_OF_1403),
+        ("fa", "2025-03-20", LAST_DAY_OF_1403),
+        ("fa", "۲۰۲۵/۰۳/۲۰", LAST_DAY_OF_1403),
+        ("fa", "۱۴۰۳/۱۲/۳۰", LAST_DAY_OF_1403),
+    ],
+)
+def test_a_date_copied_from_the_other_language_is_read_by_its_year(language, typed, meant):
+    with translation.override(language):
+        form = DateForm({"day": typed})
+
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["day"] == meant
+
+
+@pytest.mark.parametrize("typed", ["2647/01/01", "0999-01-01", "1800-01-01"])
+def test_a_year_of_neither_calendar_is_refused_rather_than_read_as_a_far_off_day(typed):
+    with translation.override("en"):
+        form = DateForm({"day": typed})
+
+        assert not form.is_valid()
+        year = typed[:4]
+        assert form.errors["day"] == [
+            f"{year} is not a year this portal can read; enter a date such as 2025-04-04."
+        ]
+
+
+def test_an_impossible_gregorian_day_is_refused():
+    with translation.override("en"):
+        form = DateForm({"day": "2025-02-30"})
+
+        assert not form.is_valid()
+        assert form.errors["day"] == ["There is no such day in the calendar."]

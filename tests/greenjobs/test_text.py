@@ -27,8 +27,13 @@ def test_normalize_persian_replaces_arabic_yeh_and_kaf_with_the_persian_letters(
     assert normalize_persian("موسى") == "موسی"
 
 
-def test_normalize_persian_collapses_spaces_and_folds_digits():
-    assert normalize_persian("  زهرا \t  موسوی\n ۱۲ ") == "زهرا موسوی 12"
+def test_normalize_persian_collapses_spaces_and_keeps_the_digits_as_typed():
+    assert normalize_persian("  زهرا \t  موسوی\n ۱۲ ") == "زهرا موسوی ۱۲"
+    assert normalize_persian("کوچه 12") == "کوچه 12"
+
+
+def test_search_key_matches_a_text_whatever_digits_it_was_typed_in():
+    assert search_key("کوچه ۱۲") == search_key("کوچه 12") == search_key("كوچه ١٢")
 
 
 def test_normalize_persian_keeps_the_zero_width_non_joiner_inside_words():

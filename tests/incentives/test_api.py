@@ -395,7 +395,7 @@ def test_the_eligibility_endpoint_lists_every_rule_the_current_data_breaks(agenc
 
     assert (fine.status_code, fine.json()) == (200, [])
     assert [problem["code"] for problem in problems.json()] == ["amount_above_maximum"]
-    assert "500,000,000" in problems.json()[0]["message"]
+    assert "۵۰۰٬۰۰۰٬۰۰۰" in problems.json()[0]["message"]  # the Persian default: Persian digits
 
 
 def test_the_applicant_sets_the_planned_jobs_and_the_total_follows(agencies):
@@ -859,7 +859,7 @@ def test_approving_beyond_the_budget_is_409_and_commits_nothing(agencies):
 
     assert approved.status_code == 200
     assert (refused.status_code, refused.json()["code"]) == (409, "budget_exhausted")
-    assert "500,000,000" in refused.json()["detail"]
+    assert "۵۰۰٬۰۰۰٬۰۰۰" in refused.json()["detail"]  # the Persian default: Persian digits
     assert application_state(second) == before
     scheme.refresh_from_db()
     assert scheme.committed == 1_000_000_000

@@ -267,7 +267,7 @@ def expected_message(code, language):
             )
             % {"status": RegistrationStatus.SUBMITTED.label},
             "amount_above_maximum": gettext("The amount is above the scheme's maximum of %(max)s Rials.")
-            % {"max": "2,000,000,000"},
+            % {"max": "۲٬۰۰۰٬۰۰۰٬۰۰۰" if language == "fa" else "2,000,000,000"},
             "already_applied": gettext("This business already has an open application under this scheme."),
         }[code]
 

@@ -81,12 +81,10 @@ def without_updated_at(snapshot: dict) -> dict:
 
 def new_events(application, before):
     known = {pk for pk, *_rest in before["events"]}
-    return list(
-        LoanApplication.objects.get(pk=application.pk)
-        .events.exclude(pk__in=known)
-        .order_by("pk")
-        .values_list("action", "from_stage", "to_stage", "actor", "reason")
-    )
+    events = LoanApplication.objects.get(pk=application.pk).events.exclude(pk__in=known).order_by("pk")
+    # The note as an English reader sees it; what is stored is a code (see incentives.notes).
+    with translation.override("en"):
+        return [(e.action, e.from_stage, e.to_stage, e.actor_id, e.note) for e in events]
 
 
 # --- disbursement -------------------------------------------------------------------------------------------

@@ -700,7 +700,7 @@ def test_an_mcls_manager_creates_a_scheme_with_exactly_what_was_typed(client):
             "weight_environment", "weight_county", "is_published", "committed", "disbursed", "created_by",
         )
     } == {
-        "code": "GL1404", "title_fa": "تسهیلات سبز 1404", "title_en": "Green loans 1404",
+        "code": "GL1404", "title_fa": "تسهیلات سبز ۱۴۰۴", "title_en": "Green loans 1404",
         "description_en": "For green jobs.", "budget": 50_000_000_000, "max_amount": 3_000_000_000,
         "min_amount": 0, "term_months": 48, "grace_months": 6, "grace_starts": "operation",
         "grace_interest": "waived", "opens_on": datetime.date(2025, 9, 23),

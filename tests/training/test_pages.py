@@ -630,8 +630,8 @@ def test_the_attendance_page_records_who_was_present_and_absent(client, officer)
     }
     assert set(Attendance.objects.values_list("recorded_by_id", flat=True)) == {officer.pk}
     page = html_of(client.get(reverse("training:attendance", args=[session.pk])))
-    assert page.count('data-testid="attendance-percent">۱۰۰%') == 2
-    assert page.count('data-testid="attendance-percent">۰%') == 1
+    assert page.count('data-testid="attendance-percent">۱۰۰٪') == 2
+    assert page.count('data-testid="attendance-percent">۰٪') == 1
 
 
 def test_attendance_for_someone_not_enrolled_writes_nothing(client, officer):

@@ -122,8 +122,8 @@ class SessionForm(BootstrapFormMixin, forms.Form):
 
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=TrainingCentre.objects.none())
-    starts_on = JalaliDateField(label=_("Starts on (Jalali)"))
-    ends_on = JalaliDateField(label=_("Ends on (Jalali)"))
+    starts_on = JalaliDateField(label=_("Starts on"))
+    ends_on = JalaliDateField(label=_("Ends on"))
     capacity = LocalIntegerField(
         label=_("Seats"), min_value=1, max_value=1000,
         help_text=_("When seats are added, the people on the wait list get them in the order they asked."),

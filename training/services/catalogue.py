@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_number
 from greenjobs.jalali import format_date, is_persian
 from greenjobs.text import fold_digits, normalize_persian, to_persian_digits
 
@@ -168,7 +169,7 @@ def _validate_session(session: Session, *, original: Session | None) -> None:
         errors["course"] = _("People are enrolled for this course; cancel the session and plan a new one.")
     if original is not None and session.capacity is not None and session.capacity < original.enrolled_count:
         errors["capacity"] = _("%(count)s people already hold seats; cancel enrolments first.") % {
-            "count": original.enrolled_count
+            "count": format_number(original.enrolled_count)
         }
     if original is not None and session.starts_on and session.ends_on:
         errors.update(_meetings_left_outside(session, original))

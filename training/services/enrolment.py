@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_number
 
 from ..models import Enrolment, Session
 from ..permissions import can_manage_training
@@ -116,7 +117,7 @@ def capacity_change(*, session_id: int, actor, capacity: int) -> Session:
     if capacity < session.enrolled_count:
         raise ValidationError(
             {"capacity": _("%(count)s people already hold seats; cancel enrolments first.")
-             % {"count": session.enrolled_count}}
+             % {"count": format_number(session.enrolled_count)}}
         )  # fmt: skip
     session.capacity = capacity
     session.save(update_fields=["capacity"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Kind
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.formats import format_digits, format_number
 from greenjobs.spreadsheets import column_positions
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_mobile, normalize_national_id
@@ -63,8 +64,8 @@ COLUMNS = (
         aliases=("تلفن همراه", "شماره همراه", "شماره موبایل", "همراه"),
     ),
     Column(
-        "email", "ایمیل", gettext_lazy("May be left empty."),
-        aliases=("پست الکترونیک", "پست الکترونیکی", "رایانامه", "e-mail"),
+        "email", "رایانامه", gettext_lazy("May be left empty."),
+        aliases=("ایمیل", "پست الکترونیک", "پست الکترونیکی", "e-mail"),
     ),
 )  # fmt: skip
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
@@ -144,7 +145,7 @@ def _rows_from_table(table: list[list]) -> list[dict]:
         if len(rows) == MAX_ROWS:
             raise ValidationError(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": MAX_ROWS},
+                % {"limit": format_number(MAX_ROWS)},
                 code="too_many_rows",
             )
         values["_row"] = number
@@ -217,7 +218,7 @@ def validate_rows(rows: list[dict], session: Session) -> tuple[list[dict], list[
             error(
                 "national_id",
                 _("This national ID is already in row %(row)s of this file.")
-                % {"row": seen_ids[national_id]},
+                % {"row": format_digits(seen_ids[national_id])},
             )
             national_id = ""
         elif national_id:
@@ -250,7 +251,7 @@ def _check_new_account(
         if not value:
             error(key, _("The person has no account yet, so the name is required."))
         elif len(value) > 150:
-            error(key, _("At most %(limit)s characters.") % {"limit": 150})
+            error(key, _("At most %(limit)s characters.") % {"limit": format_number(150)})
         names[key] = value
     mobile = None
     if raw["mobile"]:
