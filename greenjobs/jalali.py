@@ -105,7 +105,11 @@ def format_date(value, style: str = "short") -> str:
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = timezone.localtime(value)
         return date_format(value, "Y-m-d" if style == "short" else "j F Y")
-    jdate = to_jalali(value)
+    try:
+        jdate = to_jalali(value)
+    except (ValueError, OverflowError):
+        # Beyond the Jalali calendar's range (a stored 9999-12-31): shown as stored, never an error page.
+        return to_persian_digits(value.isoformat()[:10])
     if style == "long":
         text = f"{jdate.day} {MONTHS_FA[jdate.month - 1]} {jdate.year}"
     else:

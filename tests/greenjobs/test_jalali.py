@@ -8,6 +8,7 @@ from django.utils import translation
 
 from greenjobs.forms import JalaliDateField
 from greenjobs.jalali import JalaliDateError, format_date, format_datetime, parse_jalali
+from greenjobs.text import to_persian_digits
 
 LAST_DAY_OF_1403 = datetime.date(2025, 3, 20)
 SIGNING_DAY = datetime.date(2015, 4, 19)
@@ -295,3 +296,11 @@ def test_an_impossible_gregorian_day_is_refused():
 
         assert not form.is_valid()
         assert form.errors["day"] == ["There is no such day in the calendar."]
+
+
+@pytest.mark.parametrize("value", [datetime.date(9999, 12, 31), datetime.date(1, 1, 1)])
+def test_a_stored_date_beyond_the_jalali_calendar_is_shown_not_raised(value):
+    with translation.override("fa"):
+        shown = format_date(value), format_date(value, "long")
+
+    assert shown == (to_persian_digits(value.isoformat()),) * 2
