@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
+from greenjobs.outbox.services import enqueue
 
 from .. import indicators as measures
 from ..models import Indicator, IndicatorTarget, Milestone, ReportJob
@@ -232,7 +233,7 @@ def report_request(*, actor, period: str, language: str = "fa", scheduled: bool 
     )
     from ..tasks import generate_report
 
-    transaction.on_commit(lambda: generate_report.delay(job.pk))
+    enqueue(generate_report, job.pk)
     return job
 
 

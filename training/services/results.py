@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.outbox.services import enqueue
 
 from ..models import Attendance, Enrolment, Meeting, Session
 from ..permissions import can_manage_training
@@ -116,5 +117,5 @@ def results_record(*, session_id: int, actor, scores: dict) -> list[Enrolment]:
         session.save(update_fields=["status"])
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.issue_certificates.delay(session.pk))
+    enqueue(tasks.issue_certificates, session.pk)
     return updated
