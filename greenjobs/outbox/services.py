@@ -6,6 +6,8 @@ The only gap left is a process that dies between the broker accepting the task a
 `sent_at`; the tasks sent this way are written to be safe to run again.
 """
 
+import contextlib
+import importlib
 import logging
 from datetime import timedelta
 
@@ -13,12 +15,16 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 RELAY_BATCH = 100
+SENT, FAILED, BROKER_DOWN = "sent", "failed", "broker down"
+# What a broker that does not answer raises (kombu wraps connection errors in OperationalError).
+BROKER_ERRORS = (KombuOperationalError, ConnectionError, OSError)
 KEEP_SENT = timedelta(days=30)
 
 
@@ -49,33 +55,36 @@ def publish(message_id: int) -> bool:
             .filter(pk=message_id, sent_at__isnull=True)
             .first()
         )
-        return message is not None and _send(message)
+        return message is not None and _send(message) == SENT
 
 
 def relay(*, batch: int = RELAY_BATCH) -> int:
     """Publishes every unsent message, oldest first, and says how many; stops when the broker refuses."""
     sent = 0
+    after = 0  # a cursor, so a message that keeps failing is tried once per run, not for ever
     while True:
         if _eager():
             pending = list(
-                OutboxMessage.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)[:batch]
+                OutboxMessage.objects.filter(sent_at__isnull=True, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
             )
             sent += sum(_run_in_process(pk) for pk in pending)
-            if len(pending) < batch:
-                return sent
-            continue
-        with transaction.atomic():
-            messages = list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True)
-                .order_by("pk")[:batch]
-            )
-            for message in messages:
-                if not _send(message):
-                    return sent  # the broker is still away: the rest waits for the next run
-                sent += 1
-        if len(messages) < batch:
+        else:
+            with transaction.atomic():
+                pending = list(
+                    OutboxMessage.objects.select_for_update(skip_locked=True)
+                    .filter(sent_at__isnull=True, pk__gt=after)
+                    .order_by("pk")[:batch]
+                )
+                for message in pending:
+                    outcome = _send(message)
+                    if outcome == BROKER_DOWN:
+                        return sent  # the rest waits for the next run
+                    sent += outcome == SENT
+        if len(pending) < batch:
             return sent
+        after = pending[-1] if _eager() else pending[-1].pk
 
 
 def prune(*, now=None) -> int:
@@ -85,7 +94,7 @@ def prune(*, now=None) -> int:
     return deleted
 
 
-def _send(message: OutboxMessage) -> bool:
+def _send(message: OutboxMessage) -> str:
     """Publishes a message the caller holds locked, and records the outcome on it."""
     message.attempts += 1
     try:
@@ -93,15 +102,15 @@ def _send(message: OutboxMessage) -> bool:
         _task(message.task_name).apply_async(
             message.args, message.kwargs, task_id=f"outbox-{message.pk}", ignore_result=True
         )
-    except Exception as exc:  # any broker failure: the row stays unsent for the relay
+    except Exception as exc:  # whatever the cause, the row stays unsent for the next relay
         message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
         message.save(update_fields=["attempts", "last_error"])
         logger.warning("Outbox message %s not published: %s", message.pk, message.last_error)
-        return False
+        return BROKER_DOWN if isinstance(exc, BROKER_ERRORS) else FAILED
     message.sent_at = timezone.now()
     message.last_error = ""
     message.save(update_fields=["attempts", "sent_at", "last_error"])
-    return True
+    return SENT
 
 
 def _run_in_process(message_id: int) -> bool:
@@ -127,9 +136,10 @@ def _eager() -> bool:
 def _task(name: str):
     tasks = current_app.tasks
     if name not in tasks:
-        # Tasks of the apps are registered when their modules are imported, which a web process may
-        # not have done yet.
-        current_app.loader.import_default_modules()
+        # A task is registered when its module is imported, which a web process may not have done
+        # yet; a shared task's name starts with its module's path.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name.rpartition(".")[0])
     try:
         return tasks[name]
     except KeyError:

@@ -99,6 +99,24 @@ def test_the_relay_publishes_each_unsent_message_once_in_order(monkeypatch):
     assert OutboxMessage.objects.get(pk=third.pk).attempts == 1
 
 
+def test_a_message_that_cannot_be_published_does_not_hold_up_the_ones_after_it(monkeypatch):
+    # a task renamed by a later release, recorded before it
+    stale = OutboxMessage.objects.create(task_name="programs.tasks.renamed_since")
+    later = outbox.enqueue(ping)
+    published = []
+    monkeypatch.setattr(ping, "apply_async", lambda args, kwargs, **options: published.append(options))
+
+    with celery_to_redis():
+        assert outbox.relay(batch=1) == 1
+        assert outbox.relay(batch=1) == 0
+
+    stale.refresh_from_db()
+    later.refresh_from_db()
+    assert published == [{"task_id": f"outbox-{later.pk}", "ignore_result": True}]
+    assert later.sent_at is not None and stale.sent_at is None and stale.attempts == 2
+    assert stale.last_error == "LookupError: No Celery task is registered as 'programs.tasks.renamed_since'."
+
+
 def test_in_eager_mode_the_relay_runs_each_task_once():
     users = [ApplicantFactory(email=f"relay{n}@example.ir", email_verified_at=None) for n in range(3)]
     for user in users:

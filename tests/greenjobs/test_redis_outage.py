@@ -73,8 +73,6 @@ def private_redis():
 
 def _forget_broker_connections() -> None:
     # Celery keeps its connection and producer pools for the first broker URL it used.
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
 
