@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -15,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
+from greenjobs.outbox.services import enqueue
 from greenjobs.validators import normalize_mobile, normalize_national_id
 
 from .models import Kind
@@ -96,7 +96,7 @@ def applicant_sign_up(
         from .tasks import send_account_exists_notice
 
         for holder in sorted(holders):
-            transaction.on_commit(partial(send_account_exists_notice.delay, holder))
+            enqueue(send_account_exists_notice, holder)
         return None
     user = User(
         username=cleaned["email"],
@@ -118,7 +118,7 @@ def applicant_sign_up(
 def email_verification_send(*, user) -> None:
     from .tasks import send_verification_email
 
-    transaction.on_commit(partial(send_verification_email.delay, user.pk))
+    enqueue(send_verification_email, user.pk)
 
 
 @transaction.atomic

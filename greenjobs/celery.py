@@ -15,6 +15,12 @@ app.autodiscover_tasks()
 
 # Periodic work is declared here, in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
+    # Tasks recorded while the broker did not answer are published as soon as it does again.
+    "relay-outbox": {
+        "task": "greenjobs.outbox.tasks.relay_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "clear-expired-sessions": {
         "task": "greenjobs.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

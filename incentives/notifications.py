@@ -1,4 +1,6 @@
-def application_changed(event_id: int) -> None:
-    from .tasks import send_application_event_email
+from greenjobs.outbox.services import enqueue
 
-    send_application_event_email.delay(event_id)
+
+def application_changed(event_id: int) -> None:
+    """Call inside the transaction that wrote the event: the mail is recorded with it (outbox)."""
+    enqueue("incentives.tasks.send_application_event_email", event_id)

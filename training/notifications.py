@@ -1,4 +1,6 @@
-def promoted(enrolment_id: int) -> None:
-    from .tasks import send_promotion_email
+from greenjobs.outbox.services import enqueue
 
-    send_promotion_email.delay(enrolment_id)
+
+def promoted(enrolment_id: int) -> None:
+    """Call inside the transaction that promoted: the mail is recorded with it (outbox)."""
+    enqueue("training.tasks.send_promotion_email", enrolment_id)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "greenjobs",
+    "greenjobs.outbox",
     "accounts",
     "agencies",
     "programs",
@@ -148,10 +149,25 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A message taken by a worker that then died goes back to the queue after this many seconds. It must
-# outlast the longest task (imports: 30 minutes), or a task still running would be delivered twice;
-# reports do not wait for it, their recovery task restarts them within minutes (REPORT_STALL_SECONDS).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 35 * 60}
+# A broker that does not answer fails a publish within a second or two instead of holding the request:
+# the outbox (greenjobs.outbox) keeps the task and its relay publishes it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A message taken by a worker that then died goes back to the queue after visibility_timeout seconds.
+# It must outlast the longest task (imports: 30 minutes), or a task still running would be delivered
+# twice; reports do not wait for it, their recovery task restarts them within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "visibility_timeout": 35 * 60,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 # A running report whose heartbeat is older than this lost its worker; it is run again, at most
 # REPORT_MAX_ATTEMPTS times in all.
 REPORT_STALL_SECONDS = env.int("REPORT_STALL_SECONDS", default=120)
@@ -159,7 +175,12 @@ REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Answers as an empty cache when Redis is down, so pages that only read keep working.
+            "BACKEND": "greenjobs.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -220,7 +220,7 @@ def _record(application, move_name, *, actor, to_stage, reason="", now=None) -> 
     )
     application.stage = to_stage
     application.stage_changed_at = event.at
-    transaction.on_commit(lambda: notifications.application_changed(event.pk))
+    notifications.application_changed(event.pk)
     return event
 
 

@@ -34,6 +34,7 @@ from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.formats import format_digits, format_number
 from greenjobs.jalali import JalaliDateError, parse_jalali
+from greenjobs.outbox.services import enqueue
 from greenjobs.spreadsheets import column_positions
 from greenjobs.text import fold_digits, normalize_persian, search_key
 from greenjobs.validators import normalize_business_id, normalize_mobile, normalize_national_id
@@ -820,7 +821,7 @@ def import_create_job(*, actor, uploaded) -> ImportJob:
                 stored_name=stored_name,
                 sha256=digest.hexdigest(), total_rows=len(rows),
             )  # fmt: skip
-            transaction.on_commit(lambda: _enqueue(job.pk))
+            enqueue("programs.tasks.run_import", job.pk)
     except Exception:
         uploads.private_storage().delete(stored_name)
         raise

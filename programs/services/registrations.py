@@ -202,7 +202,7 @@ def submission_problems(business: Business) -> list[str]:
 
 
 def _notify(business: Business, event: RegistrationEvent) -> None:
-    transaction.on_commit(lambda: notifications.registration_changed(event.pk))
+    notifications.registration_changed(event.pk)
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ import datetime
 import hashlib
 import uuid
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
+from greenjobs.outbox.services import enqueue
 
 from .. import indicators as measures
 from ..models import Indicator, IndicatorTarget, Milestone, ReportJob
@@ -236,7 +236,7 @@ def report_request(*, actor, period: str, language: str = "fa", scheduled: bool 
     )
     from ..tasks import generate_report
 
-    transaction.on_commit(lambda: generate_report.delay(job.pk))
+    enqueue(generate_report, job.pk)
     return job
 
 
@@ -354,7 +354,7 @@ def reports_recover_stalled(*, now: datetime.datetime | None = None) -> dict[str
     from ..tasks import generate_report
 
     for job_id in [*recovered, *lost]:
-        transaction.on_commit(partial(generate_report.delay, job_id))
+        enqueue(generate_report, job_id)
     return {"recovered": recovered, "failed": failed, "resent": lost}
 
 

@@ -82,7 +82,7 @@ def _promote_locked(session: Session) -> Enrolment | None:
     session.save(update_fields=["enrolled_count"])
     from .. import notifications
 
-    transaction.on_commit(lambda: notifications.promoted(first.pk))
+    notifications.promoted(first.pk)
     return first
 
 

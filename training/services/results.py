@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.jalali import format_date, is_persian
+from greenjobs.outbox.services import enqueue
 from greenjobs.text import to_persian_digits
 
 from ..models import Attendance, Enrolment, Meeting, MeetingEvent, Session
@@ -154,7 +155,7 @@ def _recompute_results(session: Session) -> list[dict]:
 def _issue_certificates_after_commit(session_id: int) -> None:
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.issue_certificates.delay(session_id))
+    enqueue(tasks.issue_certificates, session_id)
 
 
 def _record_change(
