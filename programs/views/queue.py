@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenjobs.exceptions import DomainError
+from greenjobs.forms import apply_errors
 from greenjobs.permissions import role_required
 
 from .. import permissions, selectors
@@ -18,6 +19,7 @@ from ..forms.registrations import AssessmentItemForm, QueueFilterForm, ReadyForm
 from ..forms.search import search_error
 from ..models import RegistrationStatus
 from ..services import assessments as services
+from .registrations import business_page
 
 QUEUE_STATUSES = [
     (status.value, status.label) for status in RegistrationStatus if status != RegistrationStatus.DRAFT
@@ -110,20 +112,14 @@ def assessment_item_save(request, pk):
             services.assessment_item_save(
                 assessment_id=assessment.pk, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The checklist item is saved."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect(reverse("programs:business_detail", args=[business.pk]) + "#assessment")
+            return redirect(reverse("programs:business_detail", args=[business.pk]) + "#assessment")
+    # Refused: the page again, with the line as it was typed and its errors beside its fields.
+    messages.error(request, _("The checklist item was not saved; correct what is marked below."))
+    return business_page(request, business.pk, item_form=form)
 
 
 @role_required("agency_staff")

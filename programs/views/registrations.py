@@ -189,6 +189,11 @@ def business_detail(request, pk):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
+    return business_page(request, pk)
+
+
+def business_page(request, pk, *, item_form=None):
+    """The registration's page; `item_form` is a refused checklist line, shown again as it was typed."""
     business = _visible_or_404(request, pk)
     actions = available_actions(business, request.user)
     assessment = selectors.open_assessment(business)
@@ -203,7 +208,7 @@ def business_detail(request, pk):
         "can_edit": permissions.can_edit_business(request.user, business),
         "is_assessing_officer": permissions.fills_checklist(assessment, request.user),
         "can_reopen": is_officer and assessment.status == "ready",
-        "item_form": AssessmentItemForm() if is_officer else None,
+        "item_form": (item_form or AssessmentItemForm()) if is_officer else None,
         "ready_form": ReadyForm() if is_officer else None,
     }
     return render(request, "programs/businesses/detail.html", context)

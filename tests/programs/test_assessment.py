@@ -191,18 +191,27 @@ def test_the_checklist_page_reads_persian_digits_and_never_saves_an_unreadable_m
     item = assessment.items.get()
     assert (item.baseline, item.current, item.compliant) == (Decimal("12000.00"), Decimal("9000.50"), True)
 
-    unreadable = (
-        "Baseline per year: Enter a number, in Persian or Latin digits, with ٫ or . before any decimals."
-    )
+    unreadable = "Enter a number, in Persian or Latin digits, with ٫ or . before any decimals."
     empty = "Enter the baseline and current measurements, or say in the note why there are none."
     for baseline, message in [("۱۲x", unreadable), ("12,5", unreadable), ("1e400", unreadable),
-                              ("\x00", unreadable), ("", empty)]:  # fmt: skip
+                              ("", empty)]:  # fmt: skip
         before = registration_state(business)
-        response = client.post(url, {**row, "baseline": baseline, "current": ""}, follow=True)
-        assert [str(m) for m in response.context["messages"]] == [message]
+        response = client.post(url, {**row, "baseline": baseline, "current": "", "description": "کنتور برق"})
+        # refused: the page again, the line as it was typed, the error beside its field
+        assert response.status_code == 200
+        form = response.context["item_form"]
+        assert form.errors["baseline"] == [message]
+        assert (form["baseline"].value(), form["description"].value()) == (baseline, "کنتور برق")
+        assert [str(m) for m in response.context["messages"]] == [
+            "The checklist item was not saved; correct what is marked below."
+        ]
         assert registration_state(business) == before
         item.refresh_from_db()
         assert (item.baseline, item.current) == (Decimal("12000.00"), Decimal("9000.50"))
+    # a NUL character is no measurement anyone typed: the request itself is refused
+    assert client.post(url, {**row, "baseline": "\x00", "current": ""}).status_code == 400
+    item.refresh_from_db()
+    assert (item.baseline, item.current) == (Decimal("12000.00"), Decimal("9000.50"))
 
 
 def test_a_negative_measurement_is_refused(open_case):
