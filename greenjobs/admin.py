@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .formats import format_date, format_datetime
+from .forms import localized_formfield
 
 
 def jalali_column(field: models.Field):
@@ -60,6 +61,21 @@ class JalaliDatesMixin:
         return [by_name.get(f"{link}_shown", link) if isinstance(link, str) else link for link in links]
 
 
+class LocalNumbersMixin:
+    """Numbers in the admin's forms read Persian, Arabic-Indic and Latin digits, as everywhere in the portal.
+
+    Django's admin gives numeric columns a number input, which a browser leaves empty when Persian
+    digits are typed into it.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        numeric = isinstance(db_field, models.IntegerField | models.DecimalField | models.FloatField)
+        if numeric and not db_field.choices and not isinstance(db_field, models.AutoField):
+            kwargs.pop("widget", None)
+            return localized_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Green Jobs Qom administration")
     site_title = _("Green Jobs Qom administration")
@@ -70,7 +86,7 @@ class PortalAdminSite(admin.AdminSite):
         if not issubclass(admin_class, JalaliDatesMixin):
             admin_class = type(
                 admin_class.__name__,
-                (JalaliDatesMixin, admin_class),
+                (JalaliDatesMixin, LocalNumbersMixin, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         return super().register(model_or_iterable, admin_class, **options)
