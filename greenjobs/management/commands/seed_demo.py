@@ -16,12 +16,14 @@ from training import demo as training_demo
 
 @contextmanager
 def tasks_in_process():
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    # Celery reads Django's settings under the CELERY_ namespace: once they are loaded only the
+    # prefixed key changes what it does, and setting `task_always_eager` alone is silently ignored.
+    eager = celery_app.conf.get("CELERY_TASK_ALWAYS_EAGER")
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     try:
         yield
     finally:
-        celery_app.conf.task_always_eager = eager
+        celery_app.conf.CELERY_TASK_ALWAYS_EAGER = eager
 
 
 class Command(BaseCommand):
