@@ -1,6 +1,8 @@
 """API filters. They only parse and validate the query string; the selectors apply them, so the API
 and the staff pages filter with one and the same code."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -22,7 +24,10 @@ class JalaliOrIsoDateField(forms.DateField):
                 return parse_date(value)
             except JalaliDateError as exc:
                 raise forms.ValidationError(str(exc), code="invalid") from exc
-        return super().to_python(value)
+        if value in self.empty_values or isinstance(value, datetime.date):
+            return super().to_python(value)
+        # A JSON number, true, a list: no date anyone writes, and no string for Django's reader to strip.
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class JalaliOrIsoDateFilter(filters.DateFilter):

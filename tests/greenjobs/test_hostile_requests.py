@@ -71,3 +71,14 @@ def test_ordinary_json_is_still_read():
 
     assert response.status_code == 400
     assert "code" in response.json()
+
+
+@pytest.mark.parametrize("sent", [123, True, [None, None], {"year": 1405}])
+@pytest.mark.parametrize(
+    ("url", "field"), [("/api/v1/schemes/", "closes_on"), ("/api/v1/awareness-activities/", "held_on")]
+)
+def test_a_date_sent_as_anything_but_text_is_a_bad_request(url, field, sent):
+    response = manager_api().post(url, json.dumps({field: sent}), content_type="application/json")
+
+    assert response.status_code == 400
+    assert field in response.json()
