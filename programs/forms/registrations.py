@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs import uploads
@@ -14,6 +15,7 @@ from ..models import (
     RegistrationStatus,
     RequirementCategory,
     Sector,
+    registration_rules,
 )
 from .search import SearchField
 
@@ -59,6 +61,12 @@ class LocationForm(BootstrapFormMixin, ModelForm):
         self.fields["county"].queryset = County.objects.order_by("order")
         for field in self.fields.values():
             field.required = False
+        employees = self.fields["employees_total"]
+        # The registry's own bound, in its own words, instead of the column's (2,147,483,647).
+        employees.validators = [
+            *(v for v in employees.validators if not isinstance(v, MaxValueValidator)),
+            registration_rules.validate_employees_total,
+        ]
 
     def clean_postal_code(self):
         value = fold_digits(self.cleaned_data.get("postal_code") or "").replace("-", "").strip()

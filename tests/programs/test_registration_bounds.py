@@ -53,7 +53,7 @@ def identity(**dates) -> dict:
     [
         ("999999999999", "At most 100,000 people; check the number of employees."),
         ("100001", "At most 100,000 people; check the number of employees."),
-        ("-1", "Ensure this value is greater than or equal to 0."),
+        ("-1", "Enter 0 or more."),
     ],
 )
 def test_the_location_step_refuses_an_impossible_head_count(typed, message):
