@@ -2,7 +2,9 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import translation
 
+from greenjobs.jalali import format_date_input
 from programs import seed as programs_seed
 from tests.factories import SessionFactory
 from training.models import Certificate, Enrolment
@@ -29,6 +31,9 @@ def test_enrolment_attendance_pass_certificate_and_public_verification(login, se
     # A TVTO officer takes the roll call and records a pass.
     officer = login("tvto_officer")
     officer.goto(f"/training/sessions/{session.pk}/attendance/")
+    # The session has not begun, so the form suggests no date: the meeting is its first day.
+    with translation.override("fa"):
+        officer.fill("input[name=held_on]", format_date_input(session.starts_on))
     officer.check(f"#present-{enrolment.pk}")
     officer.get_by_test_id("save-attendance").click()
     officer.goto(f"/training/sessions/{session.pk}/results/")
