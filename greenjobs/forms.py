@@ -159,7 +159,7 @@ class LocalizedNumberField:
     """Reads Persian, Arabic-Indic or Latin digits with thousands separators (greenjobs.numeric).
 
     Every numeric field of the portal's forms is one of these; tests/greenjobs/test_numeric_fields.py
-    checks that no form has any other kind.
+    checks that no form has any other kind. Each kind gives `read(text)`, its reader of typed text.
     """
 
     decimals = False
@@ -173,9 +173,6 @@ class LocalizedNumberField:
             widget = NumberTextInput(kept, decimals=self.decimals)
         super().__init__(*args, widget=widget, **kwargs)
         self.validators = localize_validators(self.validators)
-
-    def read(self, text: str):
-        raise NotImplementedError
 
     def to_python(self, value):
         if isinstance(value, str):
