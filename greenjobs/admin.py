@@ -76,6 +76,32 @@ class LocalNumbersMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only services may write: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A related list shown for reading on a record's admin page."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Green Jobs Qom administration")
     site_title = _("Green Jobs Qom administration")

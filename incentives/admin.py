@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from greenjobs.admin import ReadOnlyInline
+
 from .models import ApplicationEvent, Disbursement, Instalment, LoanApplication, LoanScheme, Payment
 
 
@@ -23,17 +25,6 @@ class LoanSchemeAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

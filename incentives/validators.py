@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-from greenjobs.jalali import format_date
+from greenjobs.jalali import JALALI_YEARS, format_date
 from greenjobs.text import fold_digits
 
 # Every date of a scheme or a loan lies within these Jalali years. Beyond them a date is a typing mistake,
 # and far beyond them (Gregorian 9999) the Jalali calendar itself cannot show it.
-EARLIEST_DATE: datetime.date = jdatetime.date(1300, 1, 1).togregorian()
-LATEST_DATE: datetime.date = jdatetime.date(1499, 12, 29).togregorian()
+# The same Jalali years the portal's date reader accepts (greenjobs.jalali.JALALI_YEARS).
+EARLIEST_DATE: datetime.date = jdatetime.date(JALALI_YEARS.start, 1, 1).togregorian()
+LATEST_DATE: datetime.date = jdatetime.date(JALALI_YEARS.stop - 1, 12, 29).togregorian()
 
 
 @deconstructible

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from greenjobs.admin import ReadOnlyInline
+
 from .models import (
     Assessment,
     AssessmentItem,
@@ -34,17 +36,6 @@ class GreenOccupationAdmin(admin.ModelAdmin):
         else:
             saved = occupations.occupation_create(actor=request.user, data=data)
         obj.pk = saved.pk
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class GreenJobInline(ReadOnlyInline):

@@ -190,22 +190,29 @@ class Crawl:
             self.visit(url)
         return visited
 
-    def visit(self, url: str) -> None:
+    def fetch(self, url: str) -> str | None:
+        """The page's HTML; None for a server error (recorded), a redirect (followed later) or no page."""
         try:
             response = self.client.get(url)
         except Exception as error:  # a view that raises is the defect this test is for
             self.problems.append(f"{url}: raised {type(error).__name__}: {error}")
-            return
+            return None
         if response.status_code >= 500:
             self.problems.append(f"{url}: answered {response.status_code}")
-            return
+            return None
         if response.status_code in (301, 302, 303, 307, 308):
             self.offer(response["Location"], base=url)
-            return
+            return None
         if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
+            return None
+        return response.content.decode(response.charset or "utf-8", errors="replace")
+
+    def visit(self, url: str) -> None:
+        html = self.fetch(url)
+        if html is None:
             return
         reader = PageReader()
-        reader.feed(response.content.decode(response.charset or "utf-8", errors="replace"))
+        reader.feed(html)
         path = urlsplit(url).path
         wanted_dir = "rtl" if self.language == "fa" else "ltr"
         if reader.html_dir != wanted_dir:

@@ -86,16 +86,9 @@ class FormCollector(Crawl):
         self.post_forms: dict[str, tuple[str, dict]] = {}
 
     def visit(self, url):
-        response = self.client.get(url)
-        if response.status_code >= 500:
-            self.problems.append(f"GET {url}: answered {response.status_code}")
+        html = self.fetch(url)
+        if html is None:
             return
-        if response.status_code in (301, 302, 303, 307, 308):
-            self.offer(response["Location"], base=url)
-            return
-        if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
-            return
-        html = response.content.decode(response.charset or "utf-8", errors="replace")
         parser = PostForms()
         parser.feed(html)
         for form in parser.forms:

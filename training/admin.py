@@ -9,6 +9,8 @@ screen here is read-only, like the loan and registration screens.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Attendance,
     AwarenessActivity,
@@ -19,28 +21,6 @@ from .models import (
     Session,
     TrainingCentre,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TrainingCentre)
