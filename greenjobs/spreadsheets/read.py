@@ -92,9 +92,6 @@ class Schema:
     def by_key(self) -> dict[str, Column]:
         return {column.key: column for column in self.columns}
 
-    def header_lookup(self) -> dict[str, str]:
-        return dict(self._lookup)
-
     def read(self, fileobj, name: str) -> list[dict]:
         """The data rows of a CSV (UTF-8, with or without BOM) or .xlsx file as dicts keyed by column.
 
