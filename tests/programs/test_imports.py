@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +21,7 @@ from programs import seed as programs_seed
 from programs import tasks
 from programs.models import Business, GreenJob, ImportJob, RegistrationEvent
 from programs.services import imports
+from programs.services.imports import jobs as import_jobs
 from tests.factories import (
     MINIMAL_PDF,
     ApplicantFactory,
@@ -580,6 +581,35 @@ def test_the_progress_partial_reflects_the_processed_rows_and_polls_until_finish
     assert 'value="100"' in finished
     assert "hx-trigger" not in finished
     assert 'data-testid="import-created">10</dd>' in finished
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time")
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_is_on_the_job_row_while_the_rows_are_still_being_written(agencies, monkeypatch):
+    programs_seed.load()  # transactional tests flush the migration's reference data
+    officer = make_staff("DOE", "officer")
+    applicant = ApplicantFactory(national_id=valid_national_id("046000002"))
+    seen_from_outside = []
+    side = connections.create_connection("default")
+    create_business = import_jobs._create_business
+
+    def create_and_look(**kwargs):
+        with side.cursor() as cursor:
+            cursor.execute("SELECT status, processed_rows, progress FROM programs_importjob")
+            seen_from_outside.append(cursor.fetchone())
+        return create_business(**kwargs)
+
+    monkeypatch.setattr(import_jobs, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(import_jobs, "_create_business", create_and_look)
+    try:
+        job = imports.import_create_job(actor=officer, uploaded=csv_upload(three_rows(applicant.national_id)))
+    finally:
+        side.close()
+
+    # no business is committed before the last one is written, but the page sees the rows go in
+    assert seen_from_outside == [("running", 0, 0), ("running", 1, 33), ("running", 2, 66)]
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.progress, job.created_count) == ("succeeded", 3, 100, 3)
 
 
 def test_a_task_run_twice_for_one_job_imports_once(officer, applicant):
