@@ -445,6 +445,7 @@ class ImportJob(Job):
         SUCCEEDED = "succeeded", _("Imported")
         FAILED = "failed", _("Failed")
 
+    # Always someone's: the uploader's rights are checked again when the job runs.
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     original_name = models.CharField(max_length=200)
