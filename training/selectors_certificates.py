@@ -81,7 +81,3 @@ def certified_employees(business) -> tuple[int, int]:
         certified=Count("pk", filter=Exists(_valid_certificate_of_holder())),
     )
     return counts["certified"], counts["total"]
-
-
-def certified_employees_count(business) -> int:
-    return certified_employees(business)[0]

@@ -120,14 +120,6 @@ def test_a_right_to_left_chart_puts_the_first_period_on_the_right():
     assert label_x(rtl, "1405-Q1") > label_x(rtl, "1405-Q3")
 
 
-def test_a_line_chart_breaks_at_a_missing_value_and_names_its_series():
-    svg = charts.line_chart(["a", "b", "c", "d"], {"Plan": [1, 2, 3, 4], "Actual": [1, None, 2, 3]})
-
-    assert svg.count("<polyline") == 2  # Plan whole; Actual only c–d (a stands alone)
-    assert svg.count("<circle") == 7
-    assert ">Plan</text>" in svg and ">Actual</text>" in svg
-
-
 def test_chart_numbers_follow_the_active_language():
     from django.utils import translation
 
