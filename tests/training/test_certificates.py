@@ -31,7 +31,7 @@ from tests.factories import (
 )
 from training import pdf, tasks
 from training.models import Certificate, Enrolment
-from training.selectors_certificates import certified_employees
+from training.selectors.certificates import certified_employees
 from training.services import certificates
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,10 @@ from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
 from programs.api.views import run_service
 
-from .. import permissions, selectors, selectors_activities, selectors_certificates
+from .. import permissions, selectors
 from ..models import Certificate, Enrolment
+from ..selectors import activities as selectors_activities
+from ..selectors import certificates as selectors_certificates
 from ..services import activities, certificates, enrolment
 from ..services import results as records
 from ..views.certificates import _over_limit, _verify_limit

@@ -4,9 +4,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from greenjobs.text import fold_digits, search_key
 
-from .models import Certificate
-from .permissions import visible_enrolments
-from .selectors_activities import jalali_year_bounds
+from ..models import Certificate
+from ..permissions import visible_enrolments
+from .activities import jalali_year_bounds
 
 STATUS_VALID = "valid"
 STATUS_REVOKED = "revoked"

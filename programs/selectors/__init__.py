@@ -5,8 +5,8 @@ from django.utils import translation
 
 from greenjobs.text import search_key
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Assessment,
     AssessmentItem,
     Business,
@@ -130,7 +130,7 @@ def latest_changes_request(business: Business) -> RegistrationEvent | None:
 
 
 def _green_jobs():
-    from .models import GreenJob
+    from ..models import GreenJob
 
     return GreenJob.objects.select_related("occupation").order_by("pk")
 
