@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agencies.seed import GOALS
+from greenjobs.pdf import FONT_DIR
 from greenjobs.text import to_persian_digits
 from programs import charts, exports, report_pdf, tasks
 from programs.models import ReportJob
@@ -148,7 +149,7 @@ def test_the_persian_pdf_is_right_to_left_a4_portrait_with_vazirmatn_and_every_g
     data = report_pdf.render(snapshot, "fa")
 
     assert '<html lang="fa" dir="rtl">' in html
-    assert (report_pdf.FONT_DIR / "Vazirmatn-Regular.ttf").as_uri() in html
+    assert (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri() in html
     assert "size: A4 portrait" in html and "counter(pages, persian)" in html
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
