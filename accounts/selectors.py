@@ -4,7 +4,7 @@ def applicant_dashboard(*, user) -> dict:
     from programs import selectors as programs_selectors
 
     businesses = list(programs_selectors.business_list(user=user).order_by("-updated_at")[:5])
-    from training.selectors_certificates import certificates_for
+    from training.selectors.certificates import certificates_for
 
     loans = list(incentives_selectors.application_list(user=user).order_by("-updated_at")[:5])
     certificates = list(certificates_for(user).order_by("-issued_on", "-pk")[:5])

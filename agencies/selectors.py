@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs.bilingual import pick_field
 from greenjobs.formats import format_percent
 from greenjobs.jalali import is_persian
 from greenjobs.permissions import membership_of
@@ -161,12 +162,7 @@ def _percent_text(value, persian: bool) -> str:
 def localized_progress(data: dict) -> dict:
     """The progress in the reader's language: what the templates show and what the charts read."""
     persian = is_persian()
-    suffix = "fa" if persian else "en"
-
-    def pick(item, field):
-        return item.get(f"{field}_{suffix}") or item.get(f"{field}_{'en' if persian else 'fa'}") or ""
-
-    periods = [pick(period, "label") for period in data["trend_periods"]]
+    periods = [pick_field(period, "label") for period in data["trend_periods"]]
     goals = []
     for goal in data["goals"]:
         indicators = []
@@ -175,8 +171,8 @@ def localized_progress(data: dict) -> dict:
             indicators.append(
                 {
                     "code": row["code"],
-                    "name": pick(row, "name"),
-                    "unit": pick(row, "unit"),
+                    "name": pick_field(row, "name"),
+                    "unit": pick_field(row, "unit"),
                     "direction": row["direction"],
                     "manual": row["source"] == "manual",
                     "baseline": row["baseline"],
@@ -189,7 +185,7 @@ def localized_progress(data: dict) -> dict:
                     "trend": list(zip(periods, row["trend"], strict=False)),
                 }
             )
-        goals.append({"code": goal["code"], "title": pick(goal, "title"), "indicators": indicators})
+        goals.append({"code": goal["code"], "title": pick_field(goal, "title"), "indicators": indicators})
     by_code = {row["code"]: row for goal in goals for row in goal["indicators"]}
     chart = {
         "periods": periods,
@@ -212,7 +208,7 @@ def localized_progress(data: dict) -> dict:
         "no_data": _("not available"),
     }
     return {
-        "year_label": pick(data["year"], "label"),
+        "year_label": pick_field(data["year"], "label"),
         "year_key": data["year"]["key"],
         "periods": periods,
         "goals": goals,

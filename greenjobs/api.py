@@ -1,4 +1,5 @@
-"""What every app's API shares: the error handler, bounded integer filters, id lookups and pagination.
+"""What every app's API shares: the error handler, service calls, bounded integer filters, id lookups,
+pagination, and the document actions of anything that holds uploaded documents.
 
 Integers reach the database from a query string or a path. A value beyond the 64-bit range a
 database column holds is a server error on SQLite (OverflowError) and a lost comparison on
@@ -6,12 +7,22 @@ PostgreSQL; bounding every integer here, once, turns it into a 400 or a 404 inst
 """
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import Http404
 from django_filters import rest_framework as filters
-from rest_framework import pagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import pagination, serializers, status
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import uploads
 from .exceptions import DomainError
 from .text import fold_digits
 
@@ -21,10 +32,107 @@ INT64_MAX = 2**63 - 1
 ID_PATTERN = "[0-9]{1,18}"
 
 
+# Sub-resources and actions are neither filtered nor paginated.
+PLAIN = {"filter_backends": [], "pagination_class": None}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+def run_service(service, /, *, error_field: str = api_settings.NON_FIELD_ERRORS_KEY, **kwargs):
+    """Calls a service; its Django ValidationError becomes a 400 with the errors per field.
+
+    An error without a field (a file refused by its content, say) is reported under `error_field`.
+    """
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {error_field: exc.messages}
+        raise serializers.ValidationError(detail) from exc
+
+
+class AnyAccept(BaseContentNegotiation):
+    """Downloads answer whatever the client accepts; errors are still rendered as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return (renderers[0], renderers[0].media_type)
+
+
+def document_actions(*, serializer, upload_serializer, upload, owner_argument: str, uploader: str):
+    """A viewset mixin: `documents` (GET the list, POST an upload) and `documents/<id>/download`.
+
+    The viewset gives `document_owner()`: the object whose `documents` the caller may see, or Http404
+    (so "not yours" and "no such thing" answer alike). An upload goes through the service `upload`,
+    called with the owner's id as `owner_argument`, the actor, the kind and the file; `uploader` names
+    who may upload, for the schema.
+    """
+
+    class DocumentActions:
+        def document_owner(self):
+            raise NotImplementedError
+
+        @extend_schema(methods=["GET"], responses=serializer(many=True), summary="Documents (metadata)")
+        @extend_schema(
+            methods=["POST"],
+            request={"multipart/form-data": upload_serializer},
+            responses={201: serializer},
+            summary=f"Upload a PDF, JPEG or PNG document ({uploader})",
+        )
+        @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], **PLAIN)
+        def documents(self, request, pk=None):
+            owner = self.document_owner()
+            context = self.get_serializer_context()
+            if request.method == "POST":
+                form = upload_serializer(data=request.data)
+                form.is_valid(raise_exception=True)
+                document = run_service(
+                    upload,
+                    error_field="file",
+                    **{owner_argument: owner.pk},
+                    actor=request.user,
+                    kind=form.validated_data["kind"],
+                    uploaded=form.validated_data["file"],
+                )
+                return Response(serializer(document, context=context).data, status=status.HTTP_201_CREATED)
+            documents = owner.documents.order_by("uploaded_at", "pk")
+            return Response(serializer(documents, many=True, context=context).data)
+
+        @extend_schema(
+            responses={
+                (200, "application/octet-stream"): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The stored file"
+                ),
+                404: OpenApiResponse(description="No such document, or not for this caller"),
+            },
+            summary="Download a document",
+        )
+        @action(
+            detail=True,
+            methods=["get"],
+            url_path=rf"documents/(?P<document_id>{ID_PATTERN})/download",
+            url_name="document-download",
+            content_negotiation_class=AnyAccept,
+            **PLAIN,
+        )
+        def document_download(self, request, pk=None, document_id=None):
+            document = self.document_owner().documents.filter(pk=document_id).first()
+            if document is None:
+                raise Http404
+            return uploads.document_response(document)
+
+    return DocumentActions
 
 
 class BoundedIntegerField(forms.IntegerField):

@@ -1,8 +1,9 @@
 """A Redis cache that answers as an empty cache when Redis does not answer.
 
-The cache only holds what can be computed again (rendered dashboards, throttle counters, de-duplication
-marks), so a Redis outage must not take down the pages that read it: a read gives the default, a write
-is dropped, and the log says so. /healthz reports the outage.
+The cache only holds what can be computed again (rendered dashboards, throttle counters; the marks of
+e-mails sent live in the database, in greenjobs.outbox), so a Redis outage must not take down the pages
+that read it: a read gives the default, a write is dropped, and the log says so. /healthz reports the
+outage.
 """
 
 import logging
@@ -43,8 +44,7 @@ class FailSoftRedisCache(RedisCache):
             return False
 
     def add(self, key, value, timeout=None, version=None):
-        # True, as if the key were new: a de-duplication mark that cannot be stored must not stop the
-        # work it guards (a mail is better sent than lost).
+        # True, as if the key were new: a mark that cannot be stored must not stop the work it guards.
         try:
             return super().add(key, value, timeout, version)
         except UNREACHABLE:

@@ -27,6 +27,13 @@ def to_jalali(value: datetime.date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=value)
 
 
+def month_length(year: int, month: int) -> int:
+    """Days in a Jalali month: 31 in the first six, 30 in the next five, 29 or (leap year) 30 in Esfand."""
+    if month == 12 and jdatetime.date(year, 1, 1).isleap():
+        return 30
+    return jdatetime.j_days_in_month[month - 1]
+
+
 def parse_jalali(text: str) -> datetime.date:
     """'1403/12/30' (any digits, / or -) → the Gregorian date; raises JalaliDateError if no such day."""
     match = re.fullmatch(r"\s*(\d{3,4})[/\-.](\d{1,2})[/\-.](\d{1,2})\s*", fold_digits(text or ""))

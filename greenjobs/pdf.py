@@ -1,10 +1,13 @@
-"""What the portal's PDFs (certificates, progress reports) share: WeasyPrint ready before anyone asks."""
+"""What the portal's PDFs (certificates, progress reports) share: the fonts, the writer, and WeasyPrint
+ready before anyone asks."""
 
 import base64
 import time
 from pathlib import Path
 
 from django.conf import settings
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
 
 _PAGE = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Vazirmatn"; src: url("{regular}") format("truetype"); font-weight: 400; }}
@@ -20,6 +23,22 @@ _SVG = base64.b64encode(
 )
 
 
+def fonts() -> dict:
+    """The template context a PDF page needs for its @font-face rules (Vazirmatn regular and bold)."""
+    return {
+        "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),
+        "font_bold": (FONT_DIR / "Vazirmatn-Bold.ttf").as_uri(),
+    }
+
+
+def write_pdf(html: str) -> bytes:
+    """The PDF of a page laid out with the portal's fonts."""
+    # Imported here: loading WeasyPrint pulls in Pango and fontconfig, which only PDF writers need.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+
 def warm_up() -> float:
     """Lay out and write one small page in the fonts the certificates and reports use.
 
@@ -27,14 +46,8 @@ def warm_up() -> float:
     next ones take well under a second. A worker does this once as it starts, so no person waits
     for the cold start. Returns the seconds it took.
     """
-    from weasyprint import HTML
-
     started = time.monotonic()
-    fonts = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
-    html = _PAGE.format(
-        regular=(fonts / "Vazirmatn-Regular.ttf").as_uri(),
-        bold=(fonts / "Vazirmatn-Bold.ttf").as_uri(),
-        svg=_SVG.decode("ascii"),
-    )
-    HTML(string=html, base_url=str(fonts)).write_pdf()
+    context = fonts()
+    html = _PAGE.format(regular=context["font_regular"], bold=context["font_bold"], svg=_SVG.decode("ascii"))
+    write_pdf(html)
     return time.monotonic() - started

@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.core.cache import cache
+
+from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
 
 from . import emails
 from .models import ApplicationEvent
@@ -10,7 +11,7 @@ from .services import repayments
 def send_application_event_email(self, event_id: int) -> str:
     # A re-delivered task (the worker died after sending) must not mail the applicant twice.
     key = f"incentives:event-mail:{event_id}"
-    if not cache.add(key, "sent", timeout=7 * 24 * 3600):
+    if not sent_mail_claim(key=key):
         return "duplicate"
     event = (
         ApplicationEvent.objects.select_related("application__applicant", "application__scheme")
@@ -22,7 +23,7 @@ def send_application_event_email(self, event_id: int) -> str:
     try:
         emails.send_application_event(event)
     except OSError as exc:
-        cache.delete(key)
+        sent_mail_release(key=key)
         raise self.retry(exc=exc) from exc
     return "sent"
 

@@ -9,7 +9,7 @@ as a Persian reader reads a time line.
 """
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -187,68 +187,6 @@ def bar_chart(
             parts.append(
                 f'<text x="{_num(frame.x(index))}" y="{_num(min(top, base) - 3)}" text-anchor="middle" '
                 f'font-size="7.5" fill="{TEXT}">{escape(format_value(value))}</text>'
-            )
-    if all(value is None for value in values):
-        parts.append(_empty(frame))
-    return _svg(parts, width=width, height=height, title=title)
-
-
-def line_chart(
-    labels: Sequence,
-    series: Sequence[Number] | Mapping[str, Sequence[Number]],
-    *,
-    title: str = "",
-    width: int = 320,
-    height: int = 150,
-    rtl: bool = False,
-    colours: Sequence[str] = COLOURS,
-    show_values: bool = False,
-    format_value: Callable[[Number], str] | None = None,
-) -> SafeString:
-    """One line per series: a plain sequence is one unnamed series, a mapping name → values draws a legend.
-
-    A missing value (None) breaks the line instead of drawing it down to zero.
-    """
-    named = isinstance(series, Mapping)
-    lines = list(series.items()) if named else [("", series)]
-    values = [value for _name, points in lines for value in points]
-    format_value = format_value or _compact
-    frame = _Frame(
-        labels, values, width=width, height=height, rtl=rtl, format_value=format_value,
-        legend_rows=1 if named else 0,
-    )  # fmt: skip
-    parts = frame.axes()
-    for number, (name, points) in enumerate(lines):
-        colour = _attr(colours[number % len(colours)])
-        runs, run = [], []
-        for index, value in enumerate(points):
-            if value is None:
-                if run:
-                    runs.append(run)
-                run = []
-                continue
-            run.append((frame.x(index), frame.y(value), value))
-        if run:
-            runs.append(run)
-        for run in runs:
-            if len(run) > 1:
-                path = " ".join(f"{_num(x)},{_num(y)}" for x, y, _value in run)
-                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
-            for x, y, value in run:
-                parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="2" fill="{colour}"/>')
-                if show_values:
-                    parts.append(
-                        f'<text x="{_num(x)}" y="{_num(y - 4)}" text-anchor="middle" font-size="7.5" '
-                        f'fill="{TEXT}">{escape(format_value(value))}</text>'
-                    )
-        if named:
-            step = (frame.end - frame.start) / max(len(lines), 1)
-            key = frame.end - step * number - 10 if rtl else frame.start + step * number
-            text_x, anchor = (key - 4, "end") if rtl else (key + 12, "start")
-            parts.append(f'<rect x="{_num(key)}" y="4" width="8" height="8" fill="{colour}"/>')
-            parts.append(
-                f'<text x="{_num(text_x)}" y="8" dy="0.35em" text-anchor="{anchor}" font-size="8" '
-                f'fill="{TEXT}">{escape(str(name))}</text>'
             )
     if all(value is None for value in values):
         parts.append(_empty(frame))

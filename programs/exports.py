@@ -11,13 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from greenjobs import spreadsheets
+from greenjobs.bilingual import pick_field
 
 # Excel's limit on a sheet's name; longer names are refused by openpyxl.
 SHEET_NAME_LIMIT = 31
-
-
-def _pick(row: dict, field: str, language: str) -> str:
-    return row.get(f"{field}_{language}") or row.get(f"{field}_en") or row.get(f"{field}_fa") or ""
 
 
 def _blank(value):
@@ -43,8 +40,8 @@ def indicator_table(snapshot: dict, language: str) -> list[list]:
                 [
                     goal["code"],
                     row["code"],
-                    _pick(row, "name", language),
-                    _pick(row, "unit", language),
+                    pick_field(row, "name", language),
+                    pick_field(row, "unit", language),
                     _blank(row.get("baseline")),
                     _blank(row.get("target")),
                     _blank(row.get("actual")),
@@ -79,7 +76,7 @@ def _breakdown_tables(snapshot: dict, language: str) -> list[tuple[str, list[lis
             _("By county"),
             [[_("County"), _("Verified green businesses"), _("Loans approved"), _("Amount approved (Rials)")]]
             + [
-                [_pick(row, "name", language), row["verified"], row["loans"], row["loans_rial"]]
+                [pick_field(row, "name", language), row["verified"], row["loans"], row["loans_rial"]]
                 for row in snapshot.get("by_county", [])
             ],
         ),
@@ -96,7 +93,7 @@ def _breakdown_tables(snapshot: dict, language: str) -> list[tuple[str, list[lis
             ]
             + [
                 [
-                    _pick(row, "name", language),
+                    pick_field(row, "name", language),
                     row["activities"],
                     row["workers"],
                     row["employers"],
@@ -151,7 +148,7 @@ def _breakdown_tables(snapshot: dict, language: str) -> list[tuple[str, list[lis
             [[_("Initiative"), _("Milestone"), _("Lead agency"), _("Due"), _("Days late")]]
             + [
                 [
-                    _pick(row, "initiative", language),
+                    pick_field(row, "initiative", language),
                     row.get("title", ""),
                     row.get("agency", ""),
                     row.get("due_on", ""),

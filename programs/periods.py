@@ -8,20 +8,12 @@ from dataclasses import dataclass
 import jdatetime
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.jalali import MONTHS_FA
+from greenjobs.jalali import MONTHS_FA, month_length
 from greenjobs.text import fold_digits, to_persian_digits
 
 
 class PeriodError(ValueError):
     pass
-
-
-def _month_length(year: int, month: int) -> int:
-    if month <= 6:
-        return 31
-    if month <= 11:
-        return 30
-    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
 
 
 @dataclass(frozen=True)
@@ -67,7 +59,7 @@ class Period:
     def end(self) -> datetime.date:
         """The last day, inclusive."""
         _first, last = self.months
-        return jdatetime.date(self.year, last, _month_length(self.year, last)).togregorian()
+        return jdatetime.date(self.year, last, month_length(self.year, last)).togregorian()
 
     def label(self, language: str = "fa") -> str:
         if language == "fa":

@@ -5,19 +5,17 @@ the cover's memorandum title and signatories are read from the database.
 """
 
 import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from greenjobs import pdf
 from greenjobs.text import to_persian_digits
 
 from . import charts
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
 LANGUAGES = ("fa", "en")
 # The order the memorandum's environmental requirements are reported in.
 SAVING_CATEGORIES = ("energy", "water", "materials", "waste", "emissions")
@@ -181,8 +179,7 @@ def report_context(snapshot: dict, language: str) -> dict:
         "training": snapshot.get("training", {}),
         "savings": _savings(snapshot),
         "late_milestones": _late(snapshot, language),
-        "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "Vazirmatn-Bold.ttf").as_uri(),
+        **pdf.fonts(),
     }
 
 
@@ -201,7 +198,4 @@ def report_html(snapshot: dict, language: str) -> str:
 
 
 def render(snapshot: dict, language: str) -> bytes:
-    from weasyprint import HTML
-
-    html = report_html(snapshot, language)
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return pdf.write_pdf(report_html(snapshot, language))

@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.core.cache import cache
+
+from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
 
 from . import emails
 from .models import RegistrationEvent
@@ -9,7 +10,8 @@ from .services import imports, registrations
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
 def send_registration_event_email(self, event_id: int) -> str:
     # A re-delivered task (worker died after sending) must not mail the applicant twice.
-    if not cache.add(f"programs:event-mail:{event_id}", "sent", timeout=7 * 24 * 3600):
+    key = f"programs:event-mail:{event_id}"
+    if not sent_mail_claim(key=key):
         return "duplicate"
     event = RegistrationEvent.objects.select_related("business__owner").filter(pk=event_id).first()
     if event is None:
@@ -17,7 +19,7 @@ def send_registration_event_email(self, event_id: int) -> str:
     try:
         emails.send_registration_event(event)
     except OSError as exc:
-        cache.delete(f"programs:event-mail:{event_id}")
+        sent_mail_release(key=key)
         raise self.retry(exc=exc) from exc
     return "sent"
 

@@ -1,17 +1,15 @@
 """The printable certificate: A4 landscape, Persian or English, with a QR code to its public check."""
 
 import base64
-from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from greenjobs import pdf
 from greenjobs.links import absolute_reverse
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
 LANGUAGES = ("fa", "en")
 
 
@@ -61,8 +59,7 @@ def certificate_html(certificate, language: str = "fa") -> str:
             "issuer": _tvto_name(),
             "verification_url": url,
             "qr_data_uri": qr_data_uri(url),
-            "font_regular": (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri(),
-            "font_bold": (FONT_DIR / "Vazirmatn-Bold.ttf").as_uri(),
+            **pdf.fonts(),
             "language": language,
             "rtl": language == "fa",
         }
@@ -71,7 +68,4 @@ def certificate_html(certificate, language: str = "fa") -> str:
 
 def render_certificate(certificate, language: str = "fa") -> bytes:
     """The certificate's PDF. `certificate` should come with enrolment__person/session__course/centre."""
-    from weasyprint import HTML
-
-    html = certificate_html(certificate, language)
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return pdf.write_pdf(certificate_html(certificate, language))

@@ -26,3 +26,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class SentMail(models.Model):
+    """One e-mail that went out, by its key ("programs:event-mail:12").
+
+    The mark lives in the database, not in the cache: a task delivered again after Redis was emptied
+    finds the row and does not mail the person a second time.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+
+    def __str__(self) -> str:
+        return self.key

@@ -12,12 +12,12 @@ import logging
 from datetime import timedelta
 
 from celery import current_app
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from .models import OutboxMessage
+from .models import OutboxMessage, SentMail
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,32 @@ def prune(*, now=None) -> int:
     """Deletes messages sent long ago; what is unsent is kept whatever its age."""
     cutoff = (now or timezone.now()) - KEEP_SENT
     deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
+
+
+def sent_mail_claim(*, key: str) -> bool:
+    """Records that the mail named `key` is being sent; False when it was sent (or claimed) before.
+
+    A task calls this before it sends, so a task delivered twice mails once. The mark is a unique row,
+    so two workers running the same task at once cannot both win, and emptying Redis forgets nothing.
+    """
+    try:
+        with transaction.atomic():
+            SentMail.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def sent_mail_release(*, key: str) -> None:
+    """Forgets a claim whose mail could not go out, so the task's retry sends it."""
+    SentMail.objects.filter(key=key).delete()
+
+
+def sent_mail_prune(*, now=None) -> int:
+    """Forgets marks older than any re-delivery of their task could be."""
+    cutoff = (now or timezone.now()) - KEEP_SENT
+    deleted, _ = SentMail.objects.filter(sent_at__lt=cutoff).delete()
     return deleted
 
 

@@ -8,4 +8,5 @@ def relay_outbox() -> int:
     """Publishes what the portal could not send while the broker was away; runs every minute."""
     sent = services.relay()
     services.prune()
+    services.sent_mail_prune()
     return sent

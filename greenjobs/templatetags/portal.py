@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from greenjobs import formats, jalali
+from greenjobs import bilingual, formats
 
 register = template.Library()
 
@@ -55,12 +55,10 @@ def toman(value):
     return formats.format_money(value, "toman")
 
 
-@register.simple_tag(takes_context=True)
-def pick(context, fa_text, en_text):
+@register.simple_tag
+def pick(fa_text, en_text):
     """The fa or en variant of a bilingual field, falling back to whichever exists."""
-    if jalali.is_persian():
-        return fa_text or en_text
-    return en_text or fa_text
+    return bilingual.pick(fa_text, en_text)
 
 
 @register.filter

@@ -8,19 +8,15 @@ from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from greenjobs import uploads
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, PLAIN, document_actions, run_service
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
-from programs.api.views import AnyAccept, run_service
 from programs.permissions import visible_businesses
 
 from .. import permissions, selectors
@@ -50,9 +46,6 @@ from .serializers import (
     PlannedJobWriteSerializer,
     ScheduleSerializer,
 )
-
-# Sub-resources and actions are neither filtered nor paginated.
-PLAIN = {"filter_backends": [], "pagination_class": None}
 
 
 class CanManageSchemes(BasePermission):
@@ -136,7 +129,17 @@ class LoanSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 @extend_schema_view(
     list=extend_schema(summary="Loan applications the caller may see, with the staff queue's filters"),
 )
-class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class LoanApplicationViewSet(
+    document_actions(
+        serializer=ApplicationDocumentSerializer,
+        upload_serializer=ApplicationDocumentUploadSerializer,
+        upload=applications.document_upload,
+        owner_argument="application_id",
+        uploader="the applicant",
+    ),
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Loan applications, limited to what the caller may see (incentives.permissions)."""
 
     serializer_class = LoanApplicationSerializer
@@ -174,7 +177,7 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise Http404
         return application
 
-    def _with_documents(self):
+    def document_owner(self):
         application = self._visible()
         if not permissions.can_view_documents(self.request.user, application):
             raise Http404
@@ -304,62 +307,6 @@ class LoanApplicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         jobs = application.planned_jobs.select_related("occupation").order_by("pk")
         return Response(PlannedJobSerializer(jobs, many=True).data)
-
-    # -- documents --
-
-    @extend_schema(
-        methods=["GET"], responses=ApplicationDocumentSerializer(many=True), summary="Documents (metadata)"
-    )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": ApplicationDocumentUploadSerializer},
-        responses={201: ApplicationDocumentSerializer},
-        summary="Upload a PDF, JPEG or PNG document (the applicant)",
-    )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], **PLAIN)
-    def documents(self, request, pk=None):
-        application = self._with_documents()
-        context = self.get_serializer_context()
-        if request.method == "POST":
-            serializer = ApplicationDocumentUploadSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            document = run_service(
-                applications.document_upload,
-                error_field="file",
-                application_id=application.pk,
-                actor=request.user,
-                kind=serializer.validated_data["kind"],
-                uploaded=serializer.validated_data["file"],
-            )
-            return Response(
-                ApplicationDocumentSerializer(document, context=context).data, status=status.HTTP_201_CREATED
-            )
-        documents = application.documents.order_by("uploaded_at", "pk")
-        return Response(ApplicationDocumentSerializer(documents, many=True, context=context).data)
-
-    @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The stored file"
-            ),
-            404: OpenApiResponse(description="No such document, or not for this caller"),
-        },
-        summary="Download a document",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=rf"documents/(?P<document_id>{ID_PATTERN})/download",
-        url_name="document-download",
-        content_negotiation_class=AnyAccept,
-        **PLAIN,
-    )
-    def document_download(self, request, pk=None, document_id=None):
-        application = self._with_documents()
-        document = application.documents.filter(pk=document_id).first()
-        if document is None:
-            raise Http404
-        return uploads.document_response(document)
 
     # -- money --
 

@@ -316,7 +316,3 @@ def _commit_budget(application) -> None:
         )
     LoanScheme.objects.filter(pk=scheme.pk).update(committed=F("committed") + application.amount)
     application.approved_amount = application.amount
-
-
-def application_withdraw(*, application_id: int, actor, reason: str = "") -> LoanApplication:
-    return application_transition(application_id=application_id, actor=actor, name="withdraw", reason=reason)

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import jdatetime
 
+from greenjobs.jalali import month_length
+
 
 @dataclass(frozen=True)
 class Line:
@@ -43,10 +45,7 @@ def add_jalali_months(start: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
-    last = 31 if month <= 6 else 30
-    if month == 12:
-        last = 30 if jdatetime.date(year, 1, 1).isleap() else 29
-    return jdatetime.date(year, month, min(day.day, last)).togregorian()
+    return jdatetime.date(year, month, min(day.day, month_length(year, month))).togregorian()
 
 
 def build(

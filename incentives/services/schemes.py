@@ -3,8 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
-from greenjobs.formats import format_number
-from greenjobs.money import format_amount
+from greenjobs.formats import format_money, format_number
 from greenjobs.templatetags.portal import number
 from greenjobs.text import normalize_persian
 
@@ -64,7 +63,7 @@ def scheme_rule_errors(scheme: LoanScheme) -> dict[str, list[str]]:
         add(
             "max_amount",
             _("The maximum per application cannot be above the budget of %(budget)s.")
-            % {"budget": format_amount(budget)},
+            % {"budget": format_money(budget)},
         )
     if high is not None and low is not None and high < low:
         add("max_amount", _("The maximum cannot be below the minimum."))

@@ -3,22 +3,15 @@
 Like the pages, a registration the caller may not see answers 404, whether it exists or not.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from greenjobs import uploads
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, PLAIN, document_actions, run_service
 from greenjobs.permissions import HasRole
 
 from .. import permissions, selectors
@@ -41,37 +34,6 @@ from .serializers import (
     RegistrationEventSerializer,
     TransitionSerializer,
 )
-
-# Sub-resources and actions are neither filtered nor paginated.
-PLAIN = {"filter_backends": [], "pagination_class": None}
-
-
-def run_service(service, /, *, error_field: str = api_settings.NON_FIELD_ERRORS_KEY, **kwargs):
-    """Calls a service; its Django ValidationError becomes a 400 with the errors per field.
-
-    An error without a field (a file refused by its content, say) is reported under `error_field`.
-    """
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {error_field: exc.messages}
-        raise serializers.ValidationError(detail) from exc
-
-
-class AnyAccept(BaseContentNegotiation):
-    """Downloads answer whatever the client accepts; errors are still rendered as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return (renderers[0], renderers[0].media_type)
 
 
 class CanWorkQueue(BasePermission):
@@ -103,7 +65,17 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Registrations the caller may see, with the staff queue's filters"),
     retrieve=extend_schema(responses=BusinessDetailSerializer),
 )
-class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class BusinessViewSet(
+    document_actions(
+        serializer=BusinessDocumentSerializer,
+        upload_serializer=DocumentUploadSerializer,
+        upload=registrations.document_upload,
+        owner_argument="business_id",
+        uploader="the owner",
+    ),
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Business registrations, limited to what the caller may see (programs.permissions)."""
 
     serializer_class = BusinessSerializer
@@ -129,7 +101,7 @@ class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise Http404
         return business
 
-    def _business_with_documents(self):
+    def document_owner(self):
         business = self._visible_business()
         if not permissions.can_view_documents(self.request.user, business):
             raise Http404
@@ -237,62 +209,6 @@ class BusinessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Response(GreenJobSerializer(job, context=context).data, status=status.HTTP_201_CREATED)
         jobs = business.green_jobs.select_related("occupation").order_by("pk")
         return Response(GreenJobSerializer(jobs, many=True, context=context).data)
-
-    # -- documents --
-
-    @extend_schema(
-        methods=["GET"], responses=BusinessDocumentSerializer(many=True), summary="Documents (metadata)"
-    )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: BusinessDocumentSerializer},
-        summary="Upload a PDF, JPEG or PNG document (the owner)",
-    )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], **PLAIN)
-    def documents(self, request, pk=None):
-        business = self._business_with_documents()
-        context = self.get_serializer_context()
-        if request.method == "POST":
-            serializer = DocumentUploadSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            document = run_service(
-                registrations.document_upload,
-                error_field="file",
-                business_id=business.pk,
-                actor=request.user,
-                kind=serializer.validated_data["kind"],
-                uploaded=serializer.validated_data["file"],
-            )
-            return Response(
-                BusinessDocumentSerializer(document, context=context).data, status=status.HTTP_201_CREATED
-            )
-        documents = business.documents.order_by("uploaded_at", "pk")
-        return Response(BusinessDocumentSerializer(documents, many=True, context=context).data)
-
-    @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The stored file"
-            ),
-            404: OpenApiResponse(description="No such document, or not for this caller"),
-        },
-        summary="Download a document",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=rf"documents/(?P<document_id>{ID_PATTERN})/download",
-        url_name="document-download",
-        content_negotiation_class=AnyAccept,
-        **PLAIN,
-    )
-    def document_download(self, request, pk=None, document_id=None):
-        business = self._business_with_documents()
-        document = business.documents.filter(pk=document_id).first()
-        if document is None:
-            raise Http404
-        return uploads.document_response(document)
 
 
 # --- assessments ---

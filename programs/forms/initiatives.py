@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Goal
+from greenjobs.formats import format_money
 from greenjobs.forms import (
     BootstrapFormMixin,
     JalaliDateField,
@@ -13,7 +14,6 @@ from greenjobs.forms import (
     ModelForm,
     RialField,
 )
-from greenjobs.money import format_amount
 from greenjobs.templatetags.portal import digits, quantity
 
 from ..models import Bid, Initiative, Project
@@ -224,6 +224,6 @@ def _bid_label(row) -> str:
     return _("%(rank)s. %(bidder)s · %(amount)s · score %(score)s") % {
         "rank": digits(row["rank"]),
         "bidder": row["bid"].bidder,
-        "amount": format_amount(row["bid"].amount),
+        "amount": format_money(row["bid"].amount),
         "score": quantity(row["score"]),
     }

@@ -291,29 +291,6 @@ def _require_open(project: Project) -> None:
 
 
 @transaction.atomic
-def project_update(*, project_id: int, actor, data: dict) -> Project:
-    """Changes an open project. Once bids are in, the weights and closing date stay as bidders saw them."""
-    project = _locked_project(project_id)
-    _require_manage(actor, project.lead_agency_id)
-    _require_open(project)
-    before = {field: getattr(project, field) for field in (*WEIGHT_FIELDS, "bids_close_on")}
-    _apply_project(project, data)
-    if "lead_agency" in data:
-        project.lead_agency = _lead_for(actor, data["lead_agency"], project.lead_agency_id)
-    changed = [field for field, value in before.items() if getattr(project, field) != value]
-    if changed and project.bids.exists():
-        raise ValidationError(
-            {
-                field: _("Bids are already in: the ranking weights and the closing date cannot change.")
-                for field in changed
-            }
-        )
-    _validate_project(project)
-    project.save()
-    return project
-
-
-@transaction.atomic
 def bid_add(*, project_id: int, actor, data: dict, today: datetime.date | None = None) -> Bid:
     """Records a bid received for an open project, with the bidder's knowledge-based status and its date."""
     project = _locked_project(project_id)

@@ -21,7 +21,6 @@ from greenjobs.forms import apply_errors
 from greenjobs.permissions import membership_of, role_required
 
 from .. import ranking as ranking_
-from .. import selectors_initiatives as selectors
 from ..forms.initiatives import (
     AwardForm,
     BidForm,
@@ -32,6 +31,7 @@ from ..forms.initiatives import (
     ProjectForm,
 )
 from ..models import Project
+from ..selectors import initiatives as selectors
 from ..services import initiatives as services
 
 PAGE_SIZE = 20

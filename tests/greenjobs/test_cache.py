@@ -42,7 +42,7 @@ def test_reads_give_the_default_and_writes_are_dropped_when_redis_is_down(monkey
 def test_a_mark_that_cannot_be_stored_does_not_stop_the_work_it_guards():
     cache = unreachable_cache()
 
-    # add() is how the mail tasks de-duplicate: lost mail would be worse than a repeated one
+    # add() keeps de-duplication marks: losing the guarded work would be worse than repeating it
     assert cache.add("programs:event-mail:1", "sent") is True
     # a counter starts again, as in a new window: a rate limit lets the request through
     assert cache.incr("ratelimit:x", 3) == 3

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from greenjobs.forms import JalaliDateField
-from greenjobs.jalali import JalaliDateError, format_date, format_datetime, parse_jalali
+from greenjobs.jalali import JalaliDateError, format_date, format_datetime, month_length, parse_jalali
 from greenjobs.text import to_persian_digits
 
 LAST_DAY_OF_1403 = datetime.date(2025, 3, 20)
@@ -304,3 +304,11 @@ def test_a_stored_date_beyond_the_jalali_calendar_is_shown_not_raised(value):
         shown = format_date(value), format_date(value, "long")
 
     assert shown == (to_persian_digits(value.isoformat()),) * 2
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "days"),
+    [(1404, 1, 31), (1404, 6, 31), (1404, 7, 30), (1404, 11, 30), (1404, 12, 29), (1403, 12, 30)],
+)
+def test_month_length_follows_the_jalali_calendar_and_its_leap_esfand(year, month, days):
+    assert month_length(year, month) == days

@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 
 from accounts.tasks import send_verification_email
 from greenjobs.outbox import services as outbox
-from greenjobs.outbox.models import OutboxMessage
+from greenjobs.outbox.models import OutboxMessage, SentMail
 from greenjobs.tasks import ping
 from tests.factories import ApplicantFactory
 from tests.utils import celery_to_redis
@@ -176,3 +176,22 @@ def test_concurrent_relays_never_publish_a_message_twice(monkeypatch):
     assert sum(counts.values()) == len(published) == 12
     sent = OutboxMessage.objects.filter(pk__in=ids)
     assert [m.attempts for m in sent] == [1] * 12 and all(m.sent_at for m in sent)
+
+
+def test_a_mail_is_claimed_once_and_a_released_claim_can_be_taken_again():
+    assert outbox.sent_mail_claim(key="programs:event-mail:7") is True
+    assert outbox.sent_mail_claim(key="programs:event-mail:7") is False
+    assert outbox.sent_mail_claim(key="programs:event-mail:8") is True
+
+    outbox.sent_mail_release(key="programs:event-mail:7")
+
+    assert sorted(SentMail.objects.values_list("key", flat=True)) == ["programs:event-mail:8"]
+    assert outbox.sent_mail_claim(key="programs:event-mail:7") is True
+
+
+def test_a_claim_inside_a_transaction_that_loses_leaves_the_transaction_usable():
+    outbox.sent_mail_claim(key="incentives:event-mail:1")
+
+    with transaction.atomic():
+        assert outbox.sent_mail_claim(key="incentives:event-mail:1") is False
+        assert SentMail.objects.count() == 1

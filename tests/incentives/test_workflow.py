@@ -7,12 +7,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from agencies.models import Agency, StaffMembership
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.outbox.models import SentMail
 from incentives import tasks
 from incentives.models import ApplicationEvent, LoanApplication, LoanScheme, Stage
 from incentives.services.applications import application_transition
@@ -798,6 +800,23 @@ def test_the_mail_task_run_twice_for_one_event_sends_once(django_capture_on_comm
 
     assert (first, second) == ("sent", "duplicate")
     assert len(mail.outbox) == 1
+
+
+def test_emptying_redis_between_two_deliveries_of_the_mail_task_does_not_send_twice(
+    django_capture_on_commit_callbacks,
+):
+    application = loan_draft()
+    with django_capture_on_commit_callbacks(execute=False):
+        application_transition(application_id=application.pk, actor=application.applicant, name="submit")
+    event = application.events.get(action="submit")
+
+    first = tasks.send_application_event_email(event.pk)
+    cache.clear()
+    second = tasks.send_application_event_email(event.pk)
+
+    assert (first, second) == ("sent", "duplicate")
+    assert len(mail.outbox) == 1
+    assert list(SentMail.objects.values_list("key", flat=True)) == [f"incentives:event-mail:{event.pk}"]
 
 
 def test_the_mail_task_for_a_vanished_event_sends_nothing():

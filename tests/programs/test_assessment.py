@@ -9,7 +9,7 @@ from django.utils import translation
 
 from greenjobs.exceptions import ConflictError, DomainError
 from programs import selectors
-from programs.models import AssessmentItem, Business
+from programs.models import Business
 from programs.services import assessments
 from programs.services.registrations import business_transition
 from tests.factories import FULL_CHECKLIST, fill_checklist, make_staff, registration_in, registration_state
@@ -566,17 +566,3 @@ def test_a_renewed_registration_counts_its_yearly_saving_once(settings):
         Decimal("1100.00"),
         Decimal("200.00"),
     )
-
-
-def test_non_compliance_counts_failed_requirements_of_decided_assessments_only(django_assert_num_queries):
-    decided("changes_requested", FULL_CHECKLIST, non_compliant=("energy", "water"))
-    decided("rejected", FULL_CHECKLIST, non_compliant=("energy",))
-    decided("in_progress", FULL_CHECKLIST, non_compliant=("waste",))
-    decided("ready", FULL_CHECKLIST, non_compliant=("emissions",))
-    decided("verified", FULL_CHECKLIST)
-
-    with django_assert_num_queries(1):
-        counts = list(selectors.non_compliance_counts())
-
-    assert counts == [{"category": "energy", "count": 2}, {"category": "water", "count": 1}]
-    assert AssessmentItem.objects.filter(compliant=False).count() == 5

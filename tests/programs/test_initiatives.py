@@ -12,7 +12,7 @@ from django.urls import reverse
 from agencies.models import Goal
 from greenjobs.exceptions import ConflictError, DomainError
 from programs.models import Initiative, Milestone
-from programs.selectors_initiatives import initiative_detail, initiative_list, late_milestones
+from programs.selectors.initiatives import initiative_detail, initiative_list, late_milestones
 from programs.services import initiatives as services
 from tests.factories import ApplicantFactory, ProgrammeManagerFactory, make_staff
 

@@ -287,24 +287,6 @@ def test_a_cancelled_project_refuses_bids_and_awards(tender):
 
 
 @db
-def test_the_weights_cannot_change_once_bids_are_in(tender):
-    project, _bids = tender
-    before = project_state(project)
-
-    with pytest.raises(ValidationError) as caught:
-        services.project_update(
-            project_id=project.pk, actor=ProgrammeManagerFactory(), data={"weight_price": 90}
-        )
-    services.project_update(
-        project_id=project.pk, actor=ProgrammeManagerFactory(), data={"title_en": "Solar"}
-    )
-
-    assert list(caught.value.message_dict) == ["weight_price"]
-    assert project_state(project) == before
-    assert Project.objects.get(pk=project.pk).title_en == "Solar"
-
-
-@db
 def test_a_project_needs_a_weight_above_zero(agencies):
     with pytest.raises(ValidationError) as caught:
         make_project(weights=(0, 0, 0))

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agencies.seed import GOALS
+from greenjobs.pdf import FONT_DIR
 from greenjobs.text import to_persian_digits
 from programs import charts, exports, report_pdf, tasks
 from programs.models import ReportJob
@@ -120,14 +121,6 @@ def test_a_right_to_left_chart_puts_the_first_period_on_the_right():
     assert label_x(rtl, "1405-Q1") > label_x(rtl, "1405-Q3")
 
 
-def test_a_line_chart_breaks_at_a_missing_value_and_names_its_series():
-    svg = charts.line_chart(["a", "b", "c", "d"], {"Plan": [1, 2, 3, 4], "Actual": [1, None, 2, 3]})
-
-    assert svg.count("<polyline") == 2  # Plan whole; Actual only c–d (a stands alone)
-    assert svg.count("<circle") == 7
-    assert ">Plan</text>" in svg and ">Actual</text>" in svg
-
-
 def test_chart_numbers_follow_the_active_language():
     from django.utils import translation
 
@@ -156,7 +149,7 @@ def test_the_persian_pdf_is_right_to_left_a4_portrait_with_vazirmatn_and_every_g
     data = report_pdf.render(snapshot, "fa")
 
     assert '<html lang="fa" dir="rtl">' in html
-    assert (report_pdf.FONT_DIR / "Vazirmatn-Regular.ttf").as_uri() in html
+    assert (FONT_DIR / "Vazirmatn-Regular.ttf").as_uri() in html
     assert "size: A4 portrait" in html and "counter(pages, persian)" in html
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.outbox.models import SentMail
 from programs import tasks
 from programs.models import BusinessDocument, RegistrationEvent, RegistrationStatus
 from programs.services import assessments
@@ -635,6 +637,20 @@ def test_the_mail_task_run_twice_for_one_event_sends_once():
     assert (first, second) == ("sent", "duplicate")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [business.owner.email]
+
+
+def test_emptying_redis_between_two_deliveries_of_the_mail_task_does_not_send_twice():
+    business = ready_to_submit()
+    business_transition(business_id=business.pk, actor=business.owner, name="submit")
+    event = business.events.get(to_status="submitted")
+
+    first = tasks.send_registration_event_email(event.pk)
+    cache.clear()
+    second = tasks.send_registration_event_email(event.pk)
+
+    assert (first, second) == ("sent", "duplicate")
+    assert len(mail.outbox) == 1
+    assert list(SentMail.objects.values_list("key", flat=True)) == [f"programs:event-mail:{event.pk}"]
 
 
 def test_the_mail_task_for_two_events_sends_two():

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from greenjobs.exceptions import DomainError
 from tests.factories import ApplicantFactory, ProgrammeManagerFactory, county, make_staff
-from training import selectors_activities as selectors
 from training.models import AwarenessActivity
+from training.selectors import activities as selectors
 from training.services import activities as services
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,12 @@ from django_filters import rest_framework as filters
 from greenjobs.api import FilterSet, IntegerFilter
 from programs.api.filters import JalaliOrIsoDateFilter
 
-from .. import selectors, selectors_activities, selectors_certificates
+from .. import selectors
 from ..forms.catalogue import SCOPE_CHOICES
 from ..models import Audience, AwarenessActivity, Certificate, Course, Enrolment, Session, TrainingCentre
 from ..permissions import can_manage_training
+from ..selectors import activities as selectors_activities
+from ..selectors import certificates as selectors_certificates
 
 CERTIFICATE_STATUS_CHOICES = [
     (selectors_certificates.STATUS_VALID, _("Valid")),

@@ -12,13 +12,14 @@ from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, run_service
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
-from programs.api.views import run_service
 
-from .. import permissions, selectors, selectors_activities, selectors_certificates
+from .. import permissions, selectors
 from ..models import Certificate, Enrolment
+from ..selectors import activities as selectors_activities
+from ..selectors import certificates as selectors_certificates
 from ..services import activities, certificates, enrolment
 from ..services import results as records
 from ..views.certificates import _over_limit, _verify_limit

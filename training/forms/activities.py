@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.formats import format_digits
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm
-from greenjobs.jalali import is_persian, to_jalali
-from greenjobs.text import to_persian_digits
+from greenjobs.jalali import to_jalali
 
 from ..models import Audience, AwarenessActivity
 
@@ -14,9 +14,7 @@ FIRST_YEAR = 1400  # The programme's records start after the memorandum; older y
 def jalali_year_choices(empty_label):
     current = to_jalali(timezone.localdate()).year
     years = range(current, FIRST_YEAR - 1, -1)
-    return [("", empty_label)] + [
-        (str(year), to_persian_digits(year) if is_persian() else str(year)) for year in years
-    ]
+    return [("", empty_label)] + [(str(year), format_digits(year)) for year in years]
 
 
 class ActivityForm(BootstrapFormMixin, ModelForm):

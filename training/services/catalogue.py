@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
-from greenjobs.formats import format_number
-from greenjobs.jalali import format_date, is_persian
-from greenjobs.text import fold_digits, normalize_persian, to_persian_digits
+from greenjobs.formats import format_digits, format_number
+from greenjobs.jalali import format_date
+from greenjobs.text import fold_digits, normalize_persian
 
 from ..models import Course, Enrolment, Session, TrainingCentre
 from ..permissions import can_manage_training
@@ -145,7 +145,7 @@ def _meetings_left_outside(session: Session, original: Session) -> dict:
                 "Meeting %(number)s was held on %(date)s; the session's dates must include it. "
                 "Correct or remove the meeting on the attendance page first."
             ) % {
-                "number": to_persian_digits(meeting.number) if is_persian() else meeting.number,
+                "number": format_digits(meeting.number),
                 "date": format_date(meeting.held_on),
             }
     return errors

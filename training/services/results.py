@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
-from greenjobs.jalali import format_date, is_persian
+from greenjobs.formats import format_digits
+from greenjobs.jalali import format_date
 from greenjobs.outbox.services import enqueue
-from greenjobs.text import to_persian_digits
 
 from ..models import Attendance, Enrolment, Meeting, MeetingEvent, Session
 from ..permissions import can_manage_training
@@ -55,7 +55,7 @@ def _check_meeting_date(session: Session, held_on, *, meeting: Meeting | None = 
             {
                 "held_on": ValidationError(
                     _("Meeting %(number)s of this session is already recorded on %(date)s.")
-                    % {"number": _digits(taken.number), "date": format_date(held_on)},
+                    % {"number": format_digits(taken.number), "date": format_date(held_on)},
                     code="date_taken",
                 )
             }
@@ -68,11 +68,7 @@ def format_meeting_date(value) -> str:
     try:
         return format_date(value)
     except (ValueError, OverflowError):
-        return _digits(value.isoformat())
-
-
-def _digits(value) -> str:
-    return to_persian_digits(value) if is_persian() else str(value)
+        return format_digits(value.isoformat())
 
 
 def _renumber(session: Session) -> None:

@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors_certificates import certified_employees as count_certified
+from ..selectors.certificates import certified_employees as count_certified
 from ..services.results import format_meeting_date
 
 register = template.Library()

@@ -11,10 +11,10 @@ from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
 from greenjobs.permissions import membership_of, role_required
 
-from .. import selectors_activities as selectors
 from ..forms.activities import ActivityFilterForm, ActivityForm
 from ..models import AwarenessActivity
 from ..permissions import agency_of, can_record_activities
+from ..selectors import activities as selectors
 from ..services import activities as services
 
 PAGE_SIZE = 25

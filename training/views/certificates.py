@@ -17,11 +17,11 @@ from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
 from greenjobs.text import fold_digits
 
-from .. import selectors_certificates as selectors
 from ..forms.certificates import CertificateFilterForm, RevokeForm, VerifyForm
 from ..models import Certificate
 from ..pdf import render_certificate
 from ..permissions import can_manage_training, can_view_certificate
+from ..selectors import certificates as selectors
 from ..services import certificates as services
 
 PAGE_SIZE = 25

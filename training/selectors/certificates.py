@@ -4,9 +4,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from greenjobs.text import fold_digits, search_key
 
-from .models import Certificate
-from .permissions import visible_enrolments
-from .selectors_activities import jalali_year_bounds
+from ..models import Certificate
+from ..permissions import visible_enrolments
+from .activities import jalali_year_bounds
 
 STATUS_VALID = "valid"
 STATUS_REVOKED = "revoked"
@@ -81,7 +81,3 @@ def certified_employees(business) -> tuple[int, int]:
         certified=Count("pk", filter=Exists(_valid_certificate_of_holder())),
     )
     return counts["certified"], counts["total"]
-
-
-def certified_employees_count(business) -> int:
-    return certified_employees(business)[0]

@@ -5,8 +5,8 @@ from django.utils import translation
 
 from greenjobs.text import search_key
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Assessment,
     AssessmentItem,
     Business,
@@ -130,7 +130,7 @@ def latest_changes_request(business: Business) -> RegistrationEvent | None:
 
 
 def _green_jobs():
-    from .models import GreenJob
+    from ..models import GreenJob
 
     return GreenJob.objects.select_related("occupation").order_by("pk")
 
@@ -180,20 +180,6 @@ def reductions(queryset=None) -> dict:
     }
 
 
-def non_compliance_counts():
-    """G2: how often each requirement was found unmet, in assessments that were decided."""
-    return (
-        AssessmentItem.objects.filter(compliant=False, assessment__status=Assessment.Status.DECIDED)
-        .values("category")
-        .annotate(count=Count("pk"))
-        .order_by("category")
-    )
-
-
 def status_counts(*, user) -> dict:
     rows = permissions.visible_businesses(user).values("status").annotate(count=Count("pk")).order_by()
     return {row["status"]: row["count"] for row in rows}
-
-
-def business_queryset_for_export(*, user):
-    return business_list(user=user).filter(~Q(status="draft"))

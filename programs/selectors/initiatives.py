@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, Goal
 
-from .models import Bid, Initiative, Milestone, Project
-from .services.initiatives import can_read
+from ..models import Bid, Initiative, Milestone, Project
+from ..services.initiatives import can_read
 
 
 def late_q(today: datetime.date, prefix: str = "") -> Q:

@@ -6,8 +6,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Attendance, Course, Enrolment, MeetingEvent, Session, TrainingCentre
-from .services.results import attendance_percent, counted_meeting_ids
+from ..models import Attendance, Course, Enrolment, MeetingEvent, Session, TrainingCentre
+from ..services.results import attendance_percent, counted_meeting_ids
 
 SESSION_RELATED = ("course__occupation", "centre__county")
 

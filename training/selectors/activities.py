@@ -4,7 +4,7 @@ import jdatetime
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import AwarenessActivity
+from ..models import AwarenessActivity
 
 COUNTS = ("workers_count", "employers_count", "others_count")
 
