@@ -1,11 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.permissions import register_rule
+
 
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Green job registry")
 
     def ready(self):
+        # Imported once the apps are loaded: these modules read the models.
         # How this app's system notes read when a history is shown (greenjobs.notes).
-        from . import notes  # noqa: F401
+        from . import (
+            notes,  # noqa: F401
+            permissions,
+        )
+        from .services import reports, targets
+
+        permissions.register_rules()
+        # The measurement rules, until they move with their modules (issue 11: measurement app).
+        register_rule("request_reports", reports.can_request_reports)
+        register_rule("set_targets", targets.can_set_targets)
