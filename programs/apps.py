@@ -1,8 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.permissions import register_rule
-
 
 class ProgramsConfig(AppConfig):
     name = "programs"
@@ -11,6 +9,8 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         # Imported once the apps are loaded: these modules read the models.
         # How this app's system notes read when a history is shown (greenjobs.notes).
+        from greenjobs.permissions import register_rule
+
         from . import (
             notes,  # noqa: F401
             permissions,
@@ -18,6 +18,6 @@ class ProgramsConfig(AppConfig):
         from .services import reports, targets
 
         permissions.register_rules()
-        # The measurement rules, until they move with their modules (issue 11: measurement app).
+        # The measurement rules, until they move with their modules (issue 11: the measurement app).
         register_rule("request_reports", reports.can_request_reports)
         register_rule("set_targets", targets.can_set_targets)

@@ -156,6 +156,7 @@ def disburse(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def payment(request, pk):
     if (answer := _money_desk(request, pk, permissions.can_record_payments)) is not None:
         return answer

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agencies.permissions import membership_of
 from greenjobs.exceptions import DomainError
 from greenjobs.text import normalize_persian
 
 from ..models import AwarenessActivity
-from ..permissions import can_edit_activity, can_record_activities, membership_of
+from ..permissions import can_edit_activity, can_record_activities
 
 FIELDS = (
     "title", "kind", "held_on", "county", "audience",

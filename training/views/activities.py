@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from agencies.permissions import membership_of
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
 from greenjobs.permissions import role_required
@@ -14,7 +15,7 @@ from greenjobs.permissions import role_required
 from .. import selectors_activities as selectors
 from ..forms.activities import ActivityFilterForm, ActivityForm
 from ..models import AwarenessActivity
-from ..permissions import agency_of, can_edit_activity, can_record_activities, membership_of
+from ..permissions import agency_of, can_edit_activity, can_record_activities
 from ..services import activities as services
 
 PAGE_SIZE = 25
