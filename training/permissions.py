@@ -1,6 +1,6 @@
 """Who may do what in training. Pages, API and services ask here."""
 
-from accounts.permissions import is_programme_manager
+from accounts.permissions import is_applicant, is_programme_manager
 from agencies.permissions import agency_of, is_tvto
 from greenjobs.permissions import register_rule
 
@@ -10,6 +10,11 @@ from .models import Enrolment
 def can_manage_training(user) -> bool:
     """Centres, courses, sessions, rosters, attendance, results and certificates belong to TVTO."""
     return is_tvto(user)
+
+
+def can_enrol(user) -> bool:
+    """People enrol themselves; staff and the steering committee do not take seats."""
+    return is_applicant(user)
 
 
 def can_record_activities(user) -> bool:

@@ -17,6 +17,7 @@ def test_the_rules_on_the_person():
     assert who_may(permissions.can_manage_training) == TVTO
     assert who_may(permissions.can_record_activities) == set(AGENCY_ROLES)
     assert who_may(permissions.can_view_all_certificates) == TVTO | {"programme_manager"}
+    assert who_may(permissions.can_enrol) == {"applicant"}
 
 
 @pytest.mark.parametrize("code", ["DOE", "MCLS", "TVTO"])

@@ -16,7 +16,7 @@ from greenjobs.permissions import rule_required
 from .. import selectors
 from ..forms.catalogue import CentreForm, CourseForm, SessionFilterForm, SessionForm
 from ..models import Course, TrainingCentre
-from ..permissions import can_manage_training
+from ..permissions import can_enrol, can_manage_training
 from ..services import catalogue as services
 
 PAGE_SIZE = 20
@@ -73,7 +73,8 @@ def session_detail(request, pk):
         "can_enrol": (
             enrolment is None
             and session.is_open_for_enrolment
-            and (not user.is_authenticated or user.is_applicant)
+            # An anonymous visitor is offered the sign-in link to enrol.
+            and (not user.is_authenticated or can_enrol(user))
         ),
     }
     if can_manage:

@@ -15,6 +15,7 @@ from greenjobs.templatetags.portal import digits
 
 from .. import selectors
 from ..models import Enrolment
+from ..permissions import can_enrol
 from ..services import enrolment as services
 
 
@@ -29,7 +30,7 @@ def _raise_for(exc: DomainError) -> None:
 @login_required(back_to=lambda pk: reverse("training:session_detail", args=[pk]))
 def enrol(request, pk):
     detail = reverse("training:session_detail", args=[pk])
-    if not request.user.is_applicant:
+    if not can_enrol(request.user):
         raise PermissionDenied
     try:
         enrolment = services.enrol(session_id=pk, person=request.user, actor=request.user)
