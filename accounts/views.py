@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
-from greenjobs.permissions import role_required
+from greenjobs.permissions import login_required, role_required
 
 from . import selectors, services
 from .forms import (

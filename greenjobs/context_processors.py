@@ -1,15 +1,11 @@
 from django.conf import settings
 
-from .permissions import membership_of
+from .permissions import UserRules
 
 
 def portal(request):
-    """Role flags for the navigation; every page still checks permission on the server."""
-    user = getattr(request, "user", None)
-    membership = membership_of(user) if user is not None and user.is_authenticated else None
+    """`can`: the permission rules, for the navigation and buttons; every page still checks on the server."""
     return {
         "PORTAL_DEBUG": settings.DEBUG,
-        "nav_membership": membership,
-        "nav_is_applicant": bool(user and user.is_authenticated and user.is_applicant),
-        "nav_is_programme_manager": bool(user and user.is_authenticated and user.is_programme_manager),
+        "can": UserRules(getattr(request, "user", None)),
     }

@@ -7,5 +7,11 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentive loans")
 
     def ready(self):
+        # Imported once the apps are loaded: these modules read the models.
         # How this app's system notes read when a history is shown (greenjobs.notes).
-        from . import notes  # noqa: F401
+        from . import (
+            notes,  # noqa: F401
+            permissions,
+        )
+
+        permissions.register_rules()

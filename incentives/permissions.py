@@ -1,8 +1,11 @@
 """Who may see and act on loan applications. Pages, API and services all ask here."""
 
-from greenjobs.permissions import membership_of
+from accounts.permissions import is_applicant, is_programme_manager
+from agencies.permissions import agency_of, is_mcls, membership_of
+from greenjobs.permissions import register_rule
 
 from .models import LoanApplication, Stage
+from .workflow import MOVES, role_may
 
 # What each agency's staff work on: DOE sees the environmental stage onwards; MCLS the whole pipeline.
 DOE_VISIBLE = (
@@ -10,20 +13,6 @@ DOE_VISIBLE = (
     Stage.CONTRACTED, Stage.DISBURSED, Stage.REPAYING, Stage.IN_ARREARS, Stage.SETTLED, Stage.SUBMITTED,
     Stage.RETURNED, Stage.WITHDRAWN,
 )  # fmt: skip
-
-
-def agency_of(user) -> str | None:
-    membership = membership_of(user)
-    return membership.agency.code if membership else None
-
-
-def is_mcls(user, *roles) -> bool:
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.agency.code == "MCLS"
-        and (not roles or membership.role in roles)
-    )
 
 
 def visible_applications(user, queryset=None):
@@ -60,4 +49,37 @@ def can_manage_schemes(user) -> bool:
 
 
 def can_record_payments(user) -> bool:
+    """The money desk: repayments received on a loan under repayment."""
     return is_mcls(user, "officer", "manager")
+
+
+def can_disburse(user) -> bool:
+    """Recording a tranche paid out: the workflow's `disburse` move names who, so the page, the API and the
+    service (which checks the move) answer alike."""
+    return role_may(MOVES["disburse"], user)
+
+
+def can_work_loan_queue(user) -> bool:
+    """DOE and MCLS staff have a loan queue in every role (selectors.STAFF_QUEUES)."""
+    return agency_of(user) in ("DOE", "MCLS")
+
+
+def can_see_scores(user) -> bool:
+    """How applications are ranked is for the agencies that rank them and the steering committee."""
+    return agency_of(user) is not None or is_programme_manager(user)
+
+
+def can_apply(user) -> bool:
+    return is_applicant(user)
+
+
+def has_staff_panel(user, application) -> bool:
+    """The staff panel on an application's page: agency staff, never on their own application."""
+    return user is not None and application.applicant_id != user.pk and membership_of(user) is not None
+
+
+def register_rules() -> None:
+    """The rules templates ask through `can` (greenjobs.context_processors)."""
+    register_rule("work_loan_queue", can_work_loan_queue)
+    register_rule("manage_schemes", can_manage_schemes)
+    register_rule("record_payments", can_record_payments)

@@ -71,9 +71,7 @@ def staff_queue(*, user, filters: dict | None = None):
 
     With `ready`, exactly the applications this person can act on, whatever their queue's stages.
     """
-    from greenjobs.permissions import membership_of
-
-    membership = membership_of(user)
+    membership = permissions.membership_of(user)
     stages = STAFF_QUEUES.get((membership.agency.code, membership.role), ()) if membership else ()
     filters = {**(filters or {})}
     if filters.get("ready") is not True:

@@ -2,25 +2,15 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from greenjobs.permissions import membership_of
+from accounts.permissions import is_programme_manager
+from agencies.permissions import agency_of, is_agency_manager, is_agency_staff, is_doe, membership_of
+from greenjobs.permissions import register_rule
 
 from .models import Assessment, Business, RegistrationStatus
 from .workflow import staff_transitions_filter
 
 # What other agencies (not DOE) and the steering committee may read: the registry's outcome.
 PUBLICLY_SETTLED = (RegistrationStatus.VERIFIED, RegistrationStatus.EXPIRED)
-
-
-def agency_code(user) -> str | None:
-    membership = membership_of(user)
-    return membership.agency.code if membership else None
-
-
-def is_doe(user, *roles: str) -> bool:
-    membership = membership_of(user)
-    return (
-        membership is not None and membership.agency.code == "DOE" and (not roles or membership.role in roles)
-    )
 
 
 def visible_businesses(user, queryset=None):
@@ -38,10 +28,6 @@ def visible_businesses(user, queryset=None):
     if membership_of(user) is not None:
         return queryset.filter(status__in=PUBLICLY_SETTLED)
     return queryset.none()
-
-
-def can_view_business(user, business) -> bool:
-    return visible_businesses(user, Business.objects.filter(pk=business.pk)).exists()
 
 
 def can_edit_business(user, business) -> bool:
@@ -64,11 +50,40 @@ def can_work_queue(user) -> bool:
 
 
 def can_manage_occupations(user) -> bool:
-    return agency_code(user) in ("DOE", "TVTO")
+    return agency_of(user) in ("DOE", "TVTO")
 
 
 def can_import(user) -> bool:
     return is_doe(user, "officer", "manager")
+
+
+def can_assess(user) -> bool:
+    """Who fills an assessment's checklist (its items, ready, reopen): a DOE officer."""
+    return is_doe(user, "officer")
+
+
+# --- joint initiatives and G6 projects ---------------------------------------------------------------------
+
+
+def can_read_initiatives(user) -> bool:
+    """Initiatives and projects are read by every agency's staff and by the steering committee."""
+    return is_agency_staff(user) or is_programme_manager(user)
+
+
+def can_create_initiatives(user) -> bool:
+    return is_programme_manager(user) or is_agency_manager(user)
+
+
+def can_manage_initiative(user, lead_agency_id: int) -> bool:
+    """Edit an initiative or a project: a manager of its lead agency, or a programme manager."""
+    if is_programme_manager(user):
+        return True
+    return is_agency_manager(user) and membership_of(user).agency_id == lead_agency_id
+
+
+def can_choose_lead(user) -> bool:
+    """Only the steering committee hands the lead to an agency; a manager's own agency leads."""
+    return is_programme_manager(user)
 
 
 def assessment_scope(user):
@@ -101,3 +116,11 @@ def staff_work_filter(user) -> Q:
         business=OuterRef("pk"), status=Assessment.Status.IN_PROGRESS, officer=user
     )
     return staff_transitions_filter(user) | Q(Exists(checklist))
+
+
+def register_rules() -> None:
+    """The rules templates ask through `can` (greenjobs.context_processors)."""
+    register_rule("work_registry_queue", can_work_queue)
+    register_rule("import_registrations", can_import)
+    register_rule("manage_occupations", can_manage_occupations)
+    register_rule("read_records", can_read_initiatives)

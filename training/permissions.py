@@ -1,22 +1,10 @@
 """Who may do what in training. Pages, API and services ask here."""
 
-from greenjobs.permissions import membership_of
+from accounts.permissions import is_applicant, is_programme_manager
+from agencies.permissions import agency_of, is_tvto
+from greenjobs.permissions import register_rule
 
 from .models import Enrolment
-
-
-def agency_of(user) -> str | None:
-    membership = membership_of(user)
-    return membership.agency.code if membership else None
-
-
-def is_tvto(user, *roles) -> bool:
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.agency.code == "TVTO"
-        and (not roles or membership.role in roles)
-    )
 
 
 def can_manage_training(user) -> bool:
@@ -24,9 +12,24 @@ def can_manage_training(user) -> bool:
     return is_tvto(user)
 
 
+def can_enrol(user) -> bool:
+    """People enrol themselves; staff and the steering committee do not take seats."""
+    return is_applicant(user)
+
+
 def can_record_activities(user) -> bool:
     """Each agency records its own awareness activities (G5)."""
     return agency_of(user) in ("DOE", "MCLS", "TVTO")
+
+
+def can_edit_activity(user, activity) -> bool:
+    """An activity is corrected by the agency that recorded it, and by nobody else."""
+    return can_record_activities(user) and agency_of(user) == activity.agency.code
+
+
+def can_view_all_certificates(user) -> bool:
+    """Every certificate, with filters: TVTO and the steering committee. Others see their own."""
+    return can_manage_training(user) or is_programme_manager(user)
 
 
 def visible_enrolments(user, queryset=None):
@@ -42,3 +45,9 @@ def can_view_certificate(user, certificate) -> bool:
     if not user.is_authenticated:
         return False
     return certificate.enrolment.person_id == user.pk or is_tvto(user) or user.is_programme_manager
+
+
+def register_rules() -> None:
+    """The rules templates ask through `can` (greenjobs.context_processors)."""
+    register_rule("manage_training", can_manage_training)
+    register_rule("view_all_certificates", can_view_all_certificates)

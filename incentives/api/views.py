@@ -23,7 +23,6 @@ from .. import permissions, selectors
 from ..models import Disbursement, LoanApplication, LoanScheme, Payment
 from ..services import applications, repayments, schemes
 from ..services.applications import eligibility_problems
-from ..workflow import MOVES, actor_may
 from . import filters
 from .serializers import (
     ApplicationDocumentSerializer,
@@ -157,11 +156,7 @@ class LoanApplicationViewSet(
         return super().get_permissions()
 
     def get_serializer_context(self):
-        user = self.request.user
-        # How applications are ranked is for the people who rank them and the steering committee.
-        show_scores = user.is_authenticated and (
-            permissions.agency_of(user) is not None or user.is_programme_manager
-        )
+        show_scores = permissions.can_see_scores(self.request.user)
         return {**super().get_serializer_context(), "show_scores": show_scores}
 
     # -- helpers --
@@ -365,7 +360,7 @@ class LoanApplicationViewSet(
         application = self._visible()
         if request.method == "POST":
             # Checked here too, since the service answers a repeated request before asking who repeats it.
-            if not actor_may(MOVES["disburse"], application, request.user):
+            if not permissions.can_disburse(request.user):
                 raise _forbidden()
             return self._record_once(
                 repayments.disbursement_record,

@@ -21,7 +21,8 @@ from ..models import (
     Payment,
     Stage,
 )
-from ..workflow import MOVES, actor_may
+from ..permissions import can_disburse, can_record_payments
+from ..workflow import MOVES
 from . import dates
 from . import schedule as schedule_math
 from .applications import _locked, _record
@@ -41,7 +42,7 @@ def disbursement_record(
             )
         return existing
     move = MOVES["disburse"]
-    if not actor_may(move, application, actor):
+    if not can_disburse(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     if application.stage not in move.source:
         raise ConflictError(
@@ -123,8 +124,6 @@ def payment_record(
                 _("This request was already used for another application."), code="key_reused"
             )
         return existing
-    from ..permissions import can_record_payments
-
     if not can_record_payments(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     if application.stage not in (Stage.REPAYING, Stage.IN_ARREARS):

@@ -5,10 +5,9 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.permissions import membership_of
-
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, TransitionForm
 from ..models import Stage
+from ..permissions import has_staff_panel
 from ..workflow import MOVES, PAYMENT, REPAYING_STAGES, STAGE_SLA_DAYS, staff_actions
 
 register = template.Library()
@@ -64,7 +63,7 @@ def staff_panel(application, user, posted=None):
     holds the forms of a refused post ({"transition", "contract", "disbursement", "payment"}): they are
     shown as typed, with their errors, instead of fresh ones.
     """
-    if user is None or application.applicant_id == user.pk or membership_of(user) is None:
+    if not has_staff_panel(user, application):
         return None
     posted = posted or {}
     posted_move = posted["transition"].data.get("action") if posted.get("transition") else None

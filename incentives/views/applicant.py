@@ -2,7 +2,6 @@
 repayment schedule. Staff open the same application page; their actions live in the staff panel."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
-from greenjobs.permissions import role_required
+from greenjobs.permissions import login_required, role_required
 
 from .. import permissions, selectors
 from ..forms.applicant import ApplicationDetailsForm, ApplicationForm, DocumentForm, PlannedJobForm
@@ -174,9 +173,8 @@ def application_page(request, pk, **forms):
     )
 
 
+@login_required
 def application_detail(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     return application_page(request, pk)
 
 
@@ -272,9 +270,8 @@ def document_download(request, pk, document_id):
     return uploads.document_response(document)
 
 
+@login_required
 def schedule(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     application = _visible_or_404(request, pk)
     if not permissions.can_view_schedule(request.user, application):
         raise Http404

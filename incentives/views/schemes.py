@@ -1,10 +1,7 @@
 """The loan schemes, as the public reads them: terms, window, eligibility rules and priorities."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.permissions import rule_required
 
 from .. import selectors
 from ..forms.staff import SchemeForm
 from ..models import LoanScheme
-from ..permissions import can_manage_schemes
+from ..permissions import can_apply, can_manage_schemes
 from ..services import schemes as scheme_services
 
 WEIGHT_LABELS = (
@@ -28,18 +26,8 @@ WEIGHT_LABELS = (
 )
 
 
-def _manager_only(view):
-    """Scheme management is MCLS managers' alone: anonymous people sign in, everyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_schemes(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Scheme management is MCLS managers' alone.
+_manager_only = rule_required(can_manage_schemes)
 
 
 @_manager_only
@@ -87,14 +75,14 @@ def scheme_list(request):
         "upcoming_schemes": [s for s in schemes if s.opens_on > today],
         "closed_schemes": [s for s in schemes if s.closes_on < today],
         "today": today,
-        "can_apply": request.user.is_authenticated and request.user.is_applicant,
+        "can_apply": can_apply(request.user),
     }
     return render(request, "incentives/schemes/list.html", context)
 
 
 def scheme_detail(request, code):
     scheme = LoanScheme.objects.prefetch_related("priority_counties").filter(code=code).first()
-    may_manage = request.user.is_authenticated and can_manage_schemes(request.user)
+    may_manage = can_manage_schemes(request.user)
     if scheme is None or not (scheme.is_published or may_manage):
         raise Http404
     weights = [(label, getattr(scheme, field)) for field, label in WEIGHT_LABELS]
@@ -105,7 +93,7 @@ def scheme_detail(request, code):
         "weights": weights,
         "total_weight": total_weight,
         "priority_counties": list(scheme.priority_counties.all()),
-        "can_apply": request.user.is_authenticated and request.user.is_applicant and scheme.is_open(),
+        "can_apply": can_apply(request.user) and scheme.is_open(),
         "can_manage": may_manage,
     }
     return render(request, "incentives/schemes/detail.html", context)

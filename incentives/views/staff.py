@@ -1,7 +1,6 @@
 """Staff pages for loans: the stage queues and the actions posted from an application's page."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
-from greenjobs.permissions import membership_of, role_required
+from greenjobs.permissions import login_required, rule_required
 from greenjobs.templatetags.portal import rial
 
 from .. import permissions, selectors
@@ -25,9 +24,9 @@ from .applicant import application_page
 QUEUE_PAGE_SIZE = 25
 
 
-@role_required("agency_staff")
+@rule_required(permissions.can_work_loan_queue)
 def queue(request):
-    membership = membership_of(request.user)
+    membership = permissions.membership_of(request.user)
     stages = selectors.STAFF_QUEUES.get((membership.agency.code, membership.role))
     if not stages:
         raise PermissionDenied
@@ -86,10 +85,9 @@ def _form_errors_to_messages(request, form):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def transition(request, pk):
     """Every stage change a person makes, staff or applicant; the service decides who may make which."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     _visible_or_404(request, pk)
     if request.method == "GET":
         # Where the language switch or a reload lands after a refused post: the application itself.
@@ -126,10 +124,8 @@ def transition(request, pk):
     return _back(pk)
 
 
-def _money_desk(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.can_record_payments(request.user):
+def _money_desk(request, pk, may):
+    if not may(request.user):
         raise PermissionDenied
     _visible_or_404(request, pk)
     if request.method == "GET":
@@ -138,8 +134,9 @@ def _money_desk(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def disburse(request, pk):
-    if (answer := _money_desk(request, pk)) is not None:
+    if (answer := _money_desk(request, pk, permissions.can_disburse)) is not None:
         return answer
     form = DisbursementForm(request.POST)
     if not form.is_valid():
@@ -159,8 +156,9 @@ def disburse(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def payment(request, pk):
-    if (answer := _money_desk(request, pk)) is not None:
+    if (answer := _money_desk(request, pk, permissions.can_record_payments)) is not None:
         return answer
     form = PaymentForm(request.POST)
     if not form.is_valid():

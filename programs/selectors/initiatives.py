@@ -19,7 +19,7 @@ from django.utils import timezone
 from agencies.models import Agency, Goal
 
 from ..models import Bid, Initiative, Milestone, Project
-from ..services.initiatives import can_read
+from ..permissions import can_read_initiatives
 
 
 def late_q(today: datetime.date, prefix: str = "") -> Q:
@@ -49,7 +49,7 @@ def initiative_list(*, user, filters: dict | None = None, today: datetime.date |
 
     filters: agency (code; leading or partnering), goal (code), late (only those with a late milestone).
     """
-    if not can_read(user):
+    if not can_read_initiatives(user):
         return Initiative.objects.none()
     filters = filters or {}
     today = today or timezone.localdate()
@@ -71,7 +71,7 @@ def initiative_list(*, user, filters: dict | None = None, today: datetime.date |
 
 def initiative_detail(*, user, initiative_id: int, today: datetime.date | None = None) -> Initiative | None:
     """One initiative with its goals, partners and milestones (each with days_late); None if not visible."""
-    if not can_read(user):
+    if not can_read_initiatives(user):
         return None
     today = today or timezone.localdate()
     milestones = Milestone.objects.annotate(days_late=_days_late(today)).order_by("due_on", "pk")
@@ -112,7 +112,7 @@ def project_list(*, user, filters: dict | None = None):
 
     filters: status, agency (lead agency code).
     """
-    if not can_read(user):
+    if not can_read_initiatives(user):
         return Project.objects.none()
     filters = filters or {}
     queryset = Project.objects.select_related("lead_agency", "awarded_bid").annotate(
@@ -127,7 +127,7 @@ def project_list(*, user, filters: dict | None = None):
 
 def project_detail(*, user, project_id: int) -> Project | None:
     """One project with its bids (oldest first) prefetched; None if not visible."""
-    if not can_read(user):
+    if not can_read_initiatives(user):
         return None
     return (
         Project.objects.select_related("lead_agency", "awarded_bid", "awarded_by")

@@ -12,13 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import StaffRole
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.jalali import format_date
-from greenjobs.permissions import has_role, membership_of
 from greenjobs.text import fold_digits, normalize_persian
 
 from ..models import Bid, Initiative, Milestone, Project
+from ..permissions import can_choose_lead, can_create_initiatives, can_manage_initiative, membership_of
 
 INITIATIVE_FIELDS = ("title_fa", "title_en", "description", "lead_agency", "budget", "starts_on", "ends_on")
 PROJECT_FIELDS = (
@@ -32,46 +31,17 @@ BID_FIELDS = (
 )  # fmt: skip
 
 
-# --- who may ------------------------------------------------------------------------------------------------
-
-
-def can_read(user) -> bool:
-    """Initiatives and projects are read by every agency's staff and by the steering committee."""
-    return has_role(user, "agency_staff", "programme_manager")
-
-
-def _is_manager(user) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role == StaffRole.MANAGER
-
-
-def can_create(user) -> bool:
-    return has_role(user, "programme_manager") or _is_manager(user)
-
-
-def can_manage(user, lead_agency_id: int) -> bool:
-    """Edit an initiative or a project: a manager of its lead agency, or a programme manager."""
-    if has_role(user, "programme_manager"):
-        return True
-    membership = membership_of(user)
-    return _is_manager(user) and membership.agency_id == lead_agency_id
-
-
-def can_choose_lead(user) -> bool:
-    return has_role(user, "programme_manager")
-
-
 def _forbidden(message) -> DomainError:
     return DomainError(message, code="forbidden", status_code=403)
 
 
 def _require_create(actor) -> None:
-    if not can_create(actor):
+    if not can_create_initiatives(actor):
         raise _forbidden(_("Only agency managers and programme managers can create these records."))
 
 
 def _require_manage(actor, lead_agency_id: int) -> None:
-    if not can_manage(actor, lead_agency_id):
+    if not can_manage_initiative(actor, lead_agency_id):
         raise _forbidden(_("Only a manager of the lead agency or a programme manager can change this."))
 
 

@@ -2,9 +2,7 @@
 
 import csv
 import io
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from greenjobs import spreadsheets
 from greenjobs.exceptions import DomainError
+from greenjobs.permissions import rule_required
 
 from ..forms.imports import ImportUploadForm
 from ..permissions import can_import
@@ -20,18 +19,7 @@ from ..services import imports
 RECENT_JOBS = 20
 
 
-def importer_required(view):
-    """Anonymous people go to the login page; anyone who may not import gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_import(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+importer_required = rule_required(can_import)
 
 
 @importer_required

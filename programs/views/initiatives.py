@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
-from greenjobs.permissions import membership_of, role_required
+from greenjobs.permissions import rule_required
 
 from .. import ranking as ranking_
 from ..forms.initiatives import (
@@ -31,11 +31,18 @@ from ..forms.initiatives import (
     ProjectForm,
 )
 from ..models import Project
+from ..permissions import (
+    can_choose_lead,
+    can_create_initiatives,
+    can_manage_initiative,
+    can_read_initiatives,
+    membership_of,
+)
 from ..selectors import initiatives as selectors
 from ..services import initiatives as services
 
 PAGE_SIZE = 20
-readers = role_required("agency_staff", "programme_manager")
+readers = rule_required(can_read_initiatives)
 
 
 def _errors(form, exc: ValidationError | DomainError) -> None:
@@ -51,7 +58,7 @@ def _errors(form, exc: ValidationError | DomainError) -> None:
 def _lead_options(user) -> dict:
     membership = membership_of(user)
     return {
-        "can_choose_lead": services.can_choose_lead(user),
+        "can_choose_lead": can_choose_lead(user),
         "own_agency": membership.agency if membership else None,
     }
 
@@ -72,7 +79,7 @@ def initiative_list(request):
     filters = form.filters()
     queryset = selectors.initiative_list(user=request.user, filters=filters)
     page, query = _page(request, queryset, filters)
-    context = {"form": form, "page": page, "query": query, "can_create": services.can_create(request.user)}
+    context = {"form": form, "page": page, "query": query, "can_create": can_create_initiatives(request.user)}
     return render(request, "programs/initiatives/list.html", context)
 
 
@@ -84,7 +91,7 @@ def _initiative_or_404(request, pk):
 
 
 def _render_initiative(request, initiative, *, milestone_form=None):
-    can_edit = services.can_manage(request.user, initiative.lead_agency_id)
+    can_edit = can_manage_initiative(request.user, initiative.lead_agency_id)
     milestones = list(initiative.milestones.all())
     today = timezone.localdate()
     context = {
@@ -108,7 +115,7 @@ def initiative_detail(request, pk):
 @readers
 @require_http_methods(["GET", "POST"])
 def initiative_create(request):
-    if not services.can_create(request.user):
+    if not can_create_initiatives(request.user):
         raise PermissionDenied
     form = InitiativeForm(request.POST or None, **_lead_options(request.user))
     if request.method == "POST" and form.is_valid():
@@ -126,7 +133,7 @@ def initiative_create(request):
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request, pk):
     initiative = _initiative_or_404(request, pk)
-    if not services.can_manage(request.user, initiative.lead_agency_id):
+    if not can_manage_initiative(request.user, initiative.lead_agency_id):
         raise PermissionDenied
     form = InitiativeForm(request.POST or None, instance=initiative, **_lead_options(request.user))
     if request.method == "POST" and form.is_valid():
@@ -147,7 +154,7 @@ def initiative_edit(request, pk):
 @require_POST
 def milestone_add(request, pk):
     initiative = _initiative_or_404(request, pk)
-    if not services.can_manage(request.user, initiative.lead_agency_id):
+    if not can_manage_initiative(request.user, initiative.lead_agency_id):
         raise PermissionDenied
     form = MilestoneForm(request.POST)
     if form.is_valid():
@@ -165,7 +172,7 @@ def milestone_add(request, pk):
 @require_POST
 def milestone_complete(request, pk, milestone_id):
     initiative = _initiative_or_404(request, pk)
-    if not services.can_manage(request.user, initiative.lead_agency_id):
+    if not can_manage_initiative(request.user, initiative.lead_agency_id):
         raise PermissionDenied
     if not any(m.pk == milestone_id for m in initiative.milestones.all()):
         raise Http404
@@ -202,7 +209,7 @@ def project_list(request):
         "query": query,
         "status": filters.get("status", ""),
         "statuses": Project.Status.choices,
-        "can_create": services.can_create(request.user),
+        "can_create": can_create_initiatives(request.user),
     }
     return render(request, "programs/projects/list.html", context)
 
@@ -221,7 +228,7 @@ def _award_open(project, today) -> bool:
 def _project_context(request, project) -> dict:
     today = timezone.localdate()
     rows = ranking_.ranking(project, project.bids.all())
-    can_edit = services.can_manage(request.user, project.lead_agency_id)
+    can_edit = can_manage_initiative(request.user, project.lead_agency_id)
     is_open = project.status == Project.Status.OPEN
     return {
         "project": project,
@@ -246,7 +253,7 @@ def project_detail(request, pk):
 @readers
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    if not services.can_create(request.user):
+    if not can_create_initiatives(request.user):
         raise PermissionDenied
     form = ProjectForm(request.POST or None, **_lead_options(request.user))
     if request.method == "POST" and form.is_valid():
@@ -264,7 +271,7 @@ def project_create(request):
 @require_http_methods(["GET", "POST"])
 def bid_add(request, pk):
     project = _project_or_404(request, pk)
-    if not services.can_manage(request.user, project.lead_agency_id):
+    if not can_manage_initiative(request.user, project.lead_agency_id):
         raise PermissionDenied
     form = BidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +291,7 @@ def bid_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def project_award(request, pk):
     project = _project_or_404(request, pk)
-    if not services.can_manage(request.user, project.lead_agency_id):
+    if not can_manage_initiative(request.user, project.lead_agency_id):
         raise PermissionDenied
     context = _project_context(request, project)
     form = AwardForm(request.POST or None, rows=context["rows"])

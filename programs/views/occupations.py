@@ -1,11 +1,9 @@
 """The public catalogue of green occupations (G3/G4), and its upkeep by DOE and TVTO staff."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from greenjobs.exceptions import DomainError
+from greenjobs.permissions import rule_required
 
 from .. import selectors
 from ..forms.occupations import OccupationFilterForm, OccupationForm
@@ -23,18 +22,7 @@ from ..services import occupations as services
 PAGE_SIZE = 20
 
 
-def _manager_required(view):
-    """Anonymous people go to the login page; anyone but DOE and TVTO staff gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_occupations(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+_manager_required = rule_required(can_manage_occupations)
 
 
 def _add_service_errors(form, exc: ValidationError | DomainError) -> None:

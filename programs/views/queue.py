@@ -91,7 +91,7 @@ def registry(request):
 
 
 def _officer_business(request, pk):
-    if not permissions.is_doe(request.user, "officer"):
+    if not permissions.can_assess(request.user):
         raise PermissionDenied
     business = selectors.business_detail(user=request.user, business_id=pk)
     if business is None:

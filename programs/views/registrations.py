@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
-from greenjobs.permissions import role_required
+from greenjobs.permissions import login_required, role_required
 
 from .. import permissions, selectors
 from ..forms.registrations import (
@@ -184,11 +184,8 @@ def _transition_form(business, action):
     return TransitionForm(initial={"action": action, "expected_status": business.status})
 
 
+@login_required
 def business_detail(request, pk):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     return business_page(request, pk)
 
 

@@ -2,9 +2,6 @@
 download the PDF or the data. Anyone else gets 403 on the list and 404 on a report, as if it did not exist.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.jalali import is_persian
+from greenjobs.permissions import login_required
 
 from .. import exports
 from ..forms.reports import ReportRequestForm
@@ -51,17 +49,7 @@ def _report_or_404(request, pk: int, *, finished: bool = False) -> ReportJob:
     return _with_label(get_object_or_404(jobs, pk=pk))
 
 
-def _signed_in(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     if not reports.can_request_reports(request.user):
@@ -96,7 +84,7 @@ def _job_context(job: ReportJob) -> dict:
     }
 
 
-@_signed_in
+@login_required
 @require_GET
 def report_detail(request, pk: int):
     job = _report_or_404(request, pk)
@@ -105,7 +93,7 @@ def report_detail(request, pk: int):
     return render(request, "programs/reports/detail.html", context)
 
 
-@_signed_in
+@login_required
 @require_GET
 def report_progress(request, pk: int):
     """The live part of the report page, polled by htmx until the report is ready or has failed."""

@@ -6,10 +6,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from agencies.models import StaffMembership
+from agencies.models import Agency, StaffMembership
 from programs import permissions
 from programs.models import Business
 from tests.factories import ApplicantFactory, ProgrammeManagerFactory, make_staff, registration_in
+from tests.people import AGENCY_ROLES, who_may
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies", "private_media")]
 
@@ -307,3 +308,26 @@ def test_can_edit_and_can_view_documents(every_status):
     }
     assert not any(permissions.can_view_documents(tvto, b) for b in businesses.values())
     assert not any(permissions.can_view_documents(AnonymousUser(), b) for b in businesses.values())
+
+
+# --- the rules on the person, and those of joint initiatives ------------------------------------------------
+
+
+def test_the_registry_rules_on_the_person():
+    doe = {"doe_officer", "doe_reviewer", "doe_manager"}
+    tvto = {"tvto_officer", "tvto_reviewer", "tvto_manager"}
+
+    assert who_may(permissions.can_work_queue) == doe
+    assert who_may(permissions.can_assess) == {"doe_officer"}
+    assert who_may(permissions.can_import) == {"doe_officer", "doe_manager"}
+    assert who_may(permissions.can_manage_occupations) == doe | tvto
+
+
+def test_the_initiative_rules():
+    doe = Agency.objects.get(code="DOE")
+    managers = {"doe_manager", "mcls_manager", "tvto_manager"}
+
+    assert who_may(permissions.can_read_initiatives) == set(AGENCY_ROLES) | {"programme_manager"}
+    assert who_may(permissions.can_create_initiatives) == managers | {"programme_manager"}
+    assert who_may(permissions.can_manage_initiative, doe.pk) == {"doe_manager", "programme_manager"}
+    assert who_may(permissions.can_choose_lead) == {"programme_manager"}

@@ -21,7 +21,7 @@ from ..models import (
     Session,
     TrainingCentre,
 )
-from ..services.activities import can_edit_activity
+from ..permissions import can_edit_activity
 from ..services.certificates import mask_name
 
 # --- catalogue ---

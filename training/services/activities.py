@@ -4,22 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agencies.permissions import membership_of
 from greenjobs.exceptions import DomainError
-from greenjobs.permissions import membership_of
 from greenjobs.text import normalize_persian
 
 from ..models import AwarenessActivity
-from ..permissions import agency_of, can_record_activities
+from ..permissions import can_edit_activity, can_record_activities
 
 FIELDS = (
     "title", "kind", "held_on", "county", "audience",
     "workers_count", "employers_count", "others_count", "description",
 )  # fmt: skip
 COUNTS = ("workers_count", "employers_count", "others_count")
-
-
-def can_edit_activity(user, activity) -> bool:
-    return can_record_activities(user) and agency_of(user) == activity.agency.code
 
 
 def _require_recorder(actor):

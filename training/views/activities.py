@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from agencies.permissions import membership_of
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
-from greenjobs.permissions import membership_of, role_required
+from greenjobs.permissions import role_required
 
 from ..forms.activities import ActivityFilterForm, ActivityForm
 from ..models import AwarenessActivity
-from ..permissions import agency_of, can_record_activities
+from ..permissions import agency_of, can_edit_activity, can_record_activities
 from ..selectors import activities as selectors
 from ..services import activities as services
 
@@ -72,7 +73,7 @@ def activity_create(request):
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk):
     activity = get_object_or_404(AwarenessActivity.objects.select_related("agency"), pk=pk)
-    if not services.can_edit_activity(request.user, activity):
+    if not can_edit_activity(request.user, activity):
         raise PermissionDenied
     form = ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():

@@ -1,9 +1,6 @@
 """The public catalogue of upcoming sessions, and TVTO's upkeep of centres, courses and sessions."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,28 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.permissions import rule_required
 
 from .. import selectors
 from ..forms.catalogue import CentreForm, CourseForm, SessionFilterForm, SessionForm
 from ..models import Course, TrainingCentre
-from ..permissions import can_manage_training
+from ..permissions import can_enrol, can_manage_training
 from ..services import catalogue as services
 
 PAGE_SIZE = 20
 
 
-def tvto_required(view):
-    """Anonymous people go to the login page; anyone but TVTO staff gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_training(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+tvto_required = rule_required(can_manage_training)
 
 
 def _service_error(form, exc):
@@ -86,7 +73,8 @@ def session_detail(request, pk):
         "can_enrol": (
             enrolment is None
             and session.is_open_for_enrolment
-            and (not user.is_authenticated or user.is_applicant)
+            # An anonymous visitor is offered the sign-in link to enrol.
+            and (not user.is_authenticated or can_enrol(user))
         ),
     }
     if can_manage:

@@ -2,12 +2,10 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
+from greenjobs.permissions import login_required
 from greenjobs.text import fold_digits
 
 from ..forms.certificates import CertificateFilterForm, RevokeForm, VerifyForm
 from ..models import Certificate
 from ..pdf import render_certificate
-from ..permissions import can_manage_training, can_view_certificate
+from ..permissions import can_manage_training, can_view_all_certificates, can_view_certificate
 from ..selectors import certificates as selectors
 from ..services import certificates as services
 
@@ -116,9 +115,8 @@ def _back_to_list(request):
 
 
 @require_POST
+@login_required(back_to="training:certificate_list")
 def certificate_revoke(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("training:certificate_list"))
     # Asked before the lookup, so nobody but TVTO learns whether a certificate number exists.
     if not can_manage_training(request.user):
         raise PermissionDenied
@@ -142,13 +140,12 @@ def certificate_revoke(request, pk):
     return _back_to_list(request)
 
 
+@login_required
 def certificate_list(request):
     """TVTO and the steering committee: every certificate, with filters. A person: their own certificates."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     can_revoke = can_manage_training(user)
-    staff_view = can_revoke or user.is_programme_manager
+    staff_view = can_view_all_certificates(user)
     if not (staff_view or user.is_applicant):
         raise PermissionDenied
     form = CertificateFilterForm(request.GET) if staff_view else None

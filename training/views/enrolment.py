@@ -1,8 +1,6 @@
 """Applicants enrol themselves (or join the wait list), cancel, and follow their training."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from greenjobs.exceptions import DomainError
+from greenjobs.permissions import login_required
 from greenjobs.templatetags.portal import digits
 
 from .. import selectors
 from ..models import Enrolment
+from ..permissions import can_enrol
 from ..services import enrolment as services
 
 
@@ -27,11 +27,10 @@ def _raise_for(exc: DomainError) -> None:
 
 
 @require_POST
+@login_required(back_to=lambda pk: reverse("training:session_detail", args=[pk]))
 def enrol(request, pk):
     detail = reverse("training:session_detail", args=[pk])
-    if not request.user.is_authenticated:
-        return redirect_to_login(detail)
-    if not request.user.is_applicant:
+    if not can_enrol(request.user):
         raise PermissionDenied
     try:
         enrolment = services.enrol(session_id=pk, person=request.user, actor=request.user)
@@ -55,9 +54,8 @@ def enrol(request, pk):
 
 
 @require_POST
+@login_required(back_to="training:my_training")
 def cancel(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("training:my_training"))
     try:
         enrolment = services.cancel(enrolment_id=pk, actor=request.user)
     except DomainError as exc:
