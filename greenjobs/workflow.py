@@ -67,6 +67,9 @@ class Workflow:
     # veto(transition, obj, actor): raises a more precise refusal than "you may not" (e.g. separation of
     # duties) before the actor rule is asked.
     veto: Callable[[Transition, Any, Any], None] | None = None
+    # out_of_place(transition, obj): the app's own error for a move from the wrong status, where its
+    # callers know a more precise code than "invalid_transition".
+    out_of_place: Callable[[Transition, Any], Exception] | None = None
     # notify(event): called inside the transaction that wrote the event (an outbox records the mail with it).
     notify: Callable[[Any], None] | None = None
     # save(obj): how the app saves the moved row (to turn an integrity error into its own message).
@@ -116,6 +119,8 @@ def check(
         if not workflow.may(transition, obj, actor):
             raise DomainError(str(workflow.forbidden_message), code="forbidden", status_code=403)
     if workflow.status_of(obj) not in transition.sources:
+        if workflow.out_of_place is not None:
+            raise workflow.out_of_place(transition, obj)
         raise ConflictError(
             workflow.not_possible_message % _wording(workflow, obj, transition),
             code="invalid_transition",
@@ -150,11 +155,28 @@ def move(workflow: Workflow, obj, transition: Transition, *, actor, reason: str 
     return event
 
 
+def created(workflow: Workflow, obj, transition: Transition, *, actor, reason: str = "", at=None):
+    """Records the birth of a row in its first status (from nothing), as its first event."""
+    event = workflow.record(
+        obj,
+        transition,
+        actor=actor,
+        from_status="",
+        to_status=workflow.status_of(obj),
+        reason=reason,
+        at=at or timezone.now(),
+    )
+    if workflow.notify is not None:
+        workflow.notify(event)
+    return event
+
+
 def apply(
     workflow: Workflow,
     name: str,
     *,
-    obj_id: int,
+    obj_id: int | None = None,
+    obj=None,
     actor,
     reason: str = "",
     expected_status: str | None = None,
@@ -163,8 +185,9 @@ def apply(
 ):
     """The one door a status change goes through: checks, moves, records and notifies.
 
-    `expected_status` is the status the actor saw; if someone moved the row meanwhile, the second person
-    is told instead of acting on something they have not seen. `effects(obj, transition, now)` does the
+    Pass `obj_id`, or `obj` when the caller already holds its row lock (a lock order to keep, as a
+    session before its enrolments). `expected_status` is the status the actor saw; if someone moved the
+    row meanwhile, the second person is told instead of acting on something they have not seen. `effects(obj, transition, now)` does the
     app's own checks and changes once the common guards pass; it may return another target status.
     `on_commit` callables run only once the transaction has committed.
     """
@@ -172,7 +195,8 @@ def apply(
     if transition is None:
         raise DomainError(str(_("Unknown action.")), code="unknown_action")
     with transaction.atomic():
-        obj = lock(workflow, obj_id)
+        if obj is None:
+            obj = lock(workflow, obj_id)
         reason = check(workflow, transition, obj, actor, reason=reason, expected_status=expected_status)
         now = timezone.now()
         target = effects(obj, transition, now) if effects is not None else None

@@ -7,7 +7,10 @@ from greenjobs import workflow as engine
 from greenjobs.permissions import membership_of
 from greenjobs.workflow import OWNER, SYSTEM, Transition
 
+from .models import Project
 from .models import RegistrationStatus as S
+
+ProjectStatus = Project.Status
 
 # `who` is "owner", "system", or the DOE role: "doe_officer" or "doe_reviewer".
 TRANSITIONS = engine.table(
@@ -96,3 +99,19 @@ def staff_transitions_filter(user) -> Q:
                 here &= ~Q(assigned_officer_id=user.pk)
             condition |= here
     return condition
+
+
+# --- projects (G6): awarded once, or cancelled with a reason, by whoever manages the project -----------------
+
+PROJECT_TRANSITIONS = engine.table(
+    Transition("award", (ProjectStatus.OPEN,), ProjectStatus.AWARDED, "manager", _("Record the award")),
+    Transition(
+        "cancel",
+        (ProjectStatus.OPEN,),
+        ProjectStatus.CANCELLED,
+        "manager",
+        _("Cancel the project"),
+        needs_reason=True,
+        style="outline-danger",
+    ),
+)

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.jalali import format_date, is_persian
 from greenjobs.outbox.services import enqueue
@@ -15,6 +16,8 @@ from greenjobs.text import to_persian_digits
 
 from ..models import Attendance, Enrolment, Meeting, MeetingEvent, Session
 from ..permissions import can_manage_training
+from ..workflow import SESSION_TRANSITIONS
+from .transitions import SESSION_FLOW
 
 
 def _require_tvto(actor):
@@ -323,8 +326,7 @@ def results_record(*, session_id: int, actor, scores: dict) -> list[Enrolment]:
             ]
         )
         updated.append(enrolment)
-    if session.status in (Session.Status.PLANNED, Session.Status.RUNNING):
-        session.status = Session.Status.FINISHED
-        session.save(update_fields=["status"])
+    if session.status in SESSION_TRANSITIONS["finish"].sources:
+        engine.apply(SESSION_FLOW, "finish", obj=session, actor=actor)
     _issue_certificates_after_commit(session.pk)
     return updated

@@ -34,7 +34,7 @@ def enrol(request, pk):
     if not request.user.is_applicant:
         raise PermissionDenied
     try:
-        enrolment = services.enrol(session_id=pk, person=request.user, actor=request.user)
+        enrolment = services.enrolment_create(session_id=pk, person=request.user, actor=request.user)
     except DomainError as exc:
         _raise_for(exc)
         messages.error(request, exc.message)
@@ -59,7 +59,7 @@ def cancel(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("training:my_training"))
     try:
-        enrolment = services.cancel(enrolment_id=pk, actor=request.user)
+        enrolment = services.enrolment_cancel(enrolment_id=pk, actor=request.user)
     except DomainError as exc:
         _raise_for(exc)
         messages.error(request, exc.message)
