@@ -161,7 +161,7 @@ class ProjectEvent(models.Model):
     from_status = models.CharField(max_length=12, choices=Project.Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Project.Status.choices)
     action = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
