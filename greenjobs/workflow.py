@@ -55,7 +55,8 @@ class Workflow:
     may: Callable[[Transition, Any, Any], bool]
     # record(obj, transition, *, actor, from_status, to_status, reason, at) -> the saved event row.
     record: Callable[..., Any]
-    # The app's words (lazy: each error is put in the language active when it is raised), formatted with %(status)s (or the status field's name) and %(action)s.
+    # The app's words, lazy so each error is put in the language active when it is raised; formatted
+    # with %(status)s (or the status field's own name, e.g. %(stage)s) and %(action)s.
     stale_message: object
     not_possible_message: object
     not_found_message: object = _("No such record.")
@@ -187,9 +188,10 @@ def apply(
 
     Pass `obj_id`, or `obj` when the caller already holds its row lock (a lock order to keep, as a
     session before its enrolments). `expected_status` is the status the actor saw; if someone moved the
-    row meanwhile, the second person is told instead of acting on something they have not seen. `effects(obj, transition, now)` does the
-    app's own checks and changes once the common guards pass; it may return another target status.
-    `on_commit` callables run only once the transaction has committed.
+    row meanwhile, the second person is told instead of acting on something they have not seen.
+    `effects(obj, transition, now)` does the app's own checks and changes once the common guards pass;
+    it may return another target status. `on_commit` callables run only once the transaction has
+    committed.
     """
     transition = workflow.transitions.get(name)
     if transition is None:

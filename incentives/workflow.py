@@ -1,7 +1,8 @@
 """The application's stages as data: one row per move, with who may make it and what the applicant reads.
 
-`who` and `roles` name the staff who may act (an agency code and its roles; "owner" is the applicant). `decides` marks the moves that
-decide a stage: one person may decide only one stage of the same application.
+`who` and `roles` name the staff who may act (an agency code and its roles; "owner" is the applicant).
+`decides` marks the moves that decide a stage: one person may decide only one stage of the same
+application.
 """
 
 from django.db.models import F, Q
