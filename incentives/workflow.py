@@ -1,61 +1,45 @@
 """The application's stages as data: one row per move, with who may make it and what the applicant reads.
 
-`agency` and `role` name the staff who may act ("owner" is the applicant). `decides` marks the moves that
-decide a stage: one person may decide only one stage of the same application.
+`who` and `roles` name the staff who may act (an agency code and its roles; "owner" is the applicant).
+`decides` marks the moves that decide a stage: one person may decide only one stage of the same
+application.
 """
-
-from dataclasses import dataclass
 
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import workflow as engine
+from greenjobs.permissions import membership_of
+from greenjobs.workflow import OWNER, SYSTEM, Transition
+
 from .models import WITHDRAWABLE_STAGES
 from .models import Stage as S
+from .permissions import can_record_payments
 
+# A move is a transition of the engine; `who` is "owner", "system" or the agency code, with its `roles`.
+Move = Transition
 
-@dataclass(frozen=True)
-class Move:
-    name: str
-    source: tuple[str, ...]
-    target: str
-    agency: str  # "owner", "system", or an agency code
-    roles: tuple[str, ...]
-    label: object  # the button, as the actor sees it
-    applicant_label: object  # the line in the applicant's history
-    needs_reason: bool = False
-    decides: bool = False
-    style: str = "primary"
-    # The line staff read in the history, where the applicant's own wording ("You ...") would mislead them.
-    staff_label: object = None
-
-    def history_label(self, *, for_owner: bool):
-        return self.applicant_label if for_owner or self.staff_label is None else self.staff_label
-
-
-MOVES = {
-    move.name: move
-    for move in (
-        Move("submit", (S.DRAFT,), S.SUBMITTED, "owner", (), _("Submit the application"), _("You submitted the application"), staff_label=_("The applicant submitted the application")),
-        Move("resubmit", (S.RETURNED,), S.SUBMITTED, "owner", (), _("Send the corrected application"), _("You sent the corrections"), staff_label=_("The applicant sent the corrections")),
-        Move("withdraw", WITHDRAWABLE_STAGES, S.WITHDRAWN, "owner", (), _("Withdraw the application"), _("You withdrew the application"), style="outline-danger", staff_label=_("The applicant withdrew the application")),
-        Move("start_environmental_review", (S.SUBMITTED,), S.ENVIRONMENTAL_REVIEW, "DOE", ("reviewer",), _("Start the environmental review"), _("DOE started the environmental review")),
-        Move("environment_accept", (S.ENVIRONMENTAL_REVIEW,), S.CREDIT_REVIEW, "DOE", ("reviewer",), _("Environmentally acceptable: send to MCLS"), _("DOE accepted the environmental commitments"), decides=True, style="success"),
-        Move("environment_reject", (S.ENVIRONMENTAL_REVIEW,), S.REJECTED, "DOE", ("reviewer",), _("Refuse on environmental grounds"), _("DOE refused the application on environmental grounds"), needs_reason=True, decides=True, style="danger"),
-        Move("environment_return", (S.ENVIRONMENTAL_REVIEW,), S.RETURNED, "DOE", ("reviewer",), _("Return to the applicant for correction"), _("DOE returned the application for correction"), needs_reason=True, style="warning"),
-        Move("credit_accept", (S.CREDIT_REVIEW,), S.DECISION, "MCLS", ("reviewer",), _("Eligible: send for decision"), _("MCLS found the application eligible"), decides=True, style="success"),
-        Move("credit_reject", (S.CREDIT_REVIEW,), S.REJECTED, "MCLS", ("reviewer",), _("Not eligible: reject"), _("MCLS found the application not eligible"), needs_reason=True, decides=True, style="danger"),
-        Move("credit_return", (S.CREDIT_REVIEW,), S.RETURNED, "MCLS", ("reviewer",), _("Return to the applicant for correction"), _("MCLS returned the application for correction"), needs_reason=True, style="warning"),
-        Move("approve", (S.DECISION,), S.APPROVED, "MCLS", ("manager",), _("Approve"), _("The loan was approved"), decides=True, style="success"),
-        Move("reject", (S.DECISION,), S.REJECTED, "MCLS", ("manager",), _("Reject"), _("The loan was not approved"), needs_reason=True, decides=True, style="danger"),
-        Move("decision_return", (S.DECISION,), S.RETURNED, "MCLS", ("manager",), _("Return to the applicant for correction"), _("MCLS returned the application for correction"), needs_reason=True, style="warning"),
-        Move("contract", (S.APPROVED,), S.CONTRACTED, "MCLS", ("officer", "manager"), _("Record the signed contract"), _("The loan contract was signed")),
-        Move("disburse", (S.CONTRACTED, S.DISBURSED), S.DISBURSED, "MCLS", ("officer", "manager"), _("Record a disbursement"), _("A tranche of the loan was paid")),
-        Move("start_repayment", (S.DISBURSED,), S.REPAYING, "system", (), _("Start repayment"), _("Repayment started")),
-        Move("fall_into_arrears", (S.REPAYING,), S.IN_ARREARS, "system", (), _("Mark in arrears"), _("An instalment is overdue")),
-        Move("catch_up", (S.IN_ARREARS,), S.REPAYING, "system", (), _("Back on schedule"), _("The overdue instalments were paid")),
-        Move("settle", (S.REPAYING, S.IN_ARREARS), S.SETTLED, "system", (), _("Settle"), _("The loan was repaid in full")),
-    )
-}  # fmt: skip
+MOVES = engine.table(
+    Move("submit", (S.DRAFT,), S.SUBMITTED, "owner", _("Submit the application"), applicant_label=_("You submitted the application"), staff_label=_("The applicant submitted the application")),
+    Move("resubmit", (S.RETURNED,), S.SUBMITTED, "owner", _("Send the corrected application"), applicant_label=_("You sent the corrections"), staff_label=_("The applicant sent the corrections")),
+    Move("withdraw", WITHDRAWABLE_STAGES, S.WITHDRAWN, "owner", _("Withdraw the application"), applicant_label=_("You withdrew the application"), style="outline-danger", staff_label=_("The applicant withdrew the application")),
+    Move("start_environmental_review", (S.SUBMITTED,), S.ENVIRONMENTAL_REVIEW, "DOE", _("Start the environmental review"), roles=("reviewer",), applicant_label=_("DOE started the environmental review")),
+    Move("environment_accept", (S.ENVIRONMENTAL_REVIEW,), S.CREDIT_REVIEW, "DOE", _("Environmentally acceptable: send to MCLS"), roles=("reviewer",), applicant_label=_("DOE accepted the environmental commitments"), decides=True, style="success"),
+    Move("environment_reject", (S.ENVIRONMENTAL_REVIEW,), S.REJECTED, "DOE", _("Refuse on environmental grounds"), roles=("reviewer",), applicant_label=_("DOE refused the application on environmental grounds"), needs_reason=True, decides=True, style="danger"),
+    Move("environment_return", (S.ENVIRONMENTAL_REVIEW,), S.RETURNED, "DOE", _("Return to the applicant for correction"), roles=("reviewer",), applicant_label=_("DOE returned the application for correction"), needs_reason=True, style="warning"),
+    Move("credit_accept", (S.CREDIT_REVIEW,), S.DECISION, "MCLS", _("Eligible: send for decision"), roles=("reviewer",), applicant_label=_("MCLS found the application eligible"), decides=True, style="success"),
+    Move("credit_reject", (S.CREDIT_REVIEW,), S.REJECTED, "MCLS", _("Not eligible: reject"), roles=("reviewer",), applicant_label=_("MCLS found the application not eligible"), needs_reason=True, decides=True, style="danger"),
+    Move("credit_return", (S.CREDIT_REVIEW,), S.RETURNED, "MCLS", _("Return to the applicant for correction"), roles=("reviewer",), applicant_label=_("MCLS returned the application for correction"), needs_reason=True, style="warning"),
+    Move("approve", (S.DECISION,), S.APPROVED, "MCLS", _("Approve"), roles=("manager",), applicant_label=_("The loan was approved"), decides=True, style="success"),
+    Move("reject", (S.DECISION,), S.REJECTED, "MCLS", _("Reject"), roles=("manager",), applicant_label=_("The loan was not approved"), needs_reason=True, decides=True, style="danger"),
+    Move("decision_return", (S.DECISION,), S.RETURNED, "MCLS", _("Return to the applicant for correction"), roles=("manager",), applicant_label=_("MCLS returned the application for correction"), needs_reason=True, style="warning"),
+    Move("contract", (S.APPROVED,), S.CONTRACTED, "MCLS", _("Record the signed contract"), roles=("officer", "manager"), applicant_label=_("The loan contract was signed")),
+    Move("disburse", (S.CONTRACTED, S.DISBURSED), S.DISBURSED, "MCLS", _("Record a disbursement"), roles=("officer", "manager"), applicant_label=_("A tranche of the loan was paid")),
+    Move("start_repayment", (S.DISBURSED,), S.REPAYING, "system", _("Start repayment"), applicant_label=_("Repayment started")),
+    Move("fall_into_arrears", (S.REPAYING,), S.IN_ARREARS, "system", _("Mark in arrears"), applicant_label=_("An instalment is overdue")),
+    Move("catch_up", (S.IN_ARREARS,), S.REPAYING, "system", _("Back on schedule"), applicant_label=_("The overdue instalments were paid")),
+    Move("settle", (S.REPAYING, S.IN_ARREARS), S.SETTLED, "system", _("Settle"), applicant_label=_("The loan was repaid in full")),
+)  # fmt: skip
 
 # Where a returned application goes back to when the applicant resubmits it.
 RESUME_STAGE = {
@@ -77,29 +61,27 @@ STAGE_SLA_DAYS = {
 
 def role_may(move: Move, user) -> bool:
     """Holds the agency role a staff move needs; the same for every application, so queues can ask it."""
-    from greenjobs.permissions import membership_of
-
-    if move.agency in ("owner", "system") or user is None or not user.is_authenticated:
+    if move.who in (OWNER, SYSTEM) or user is None or not user.is_authenticated:
         return False
     membership = membership_of(user)
-    return membership is not None and membership.agency.code == move.agency and membership.role in move.roles
+    return membership is not None and membership.agency.code == move.who and membership.role in move.roles
 
 
 def actor_may(move: Move, application, user) -> bool:
     """Holds the role the move needs, for this application (no stage rules here)."""
-    if move.agency == "owner":
+    if move.who == OWNER:
         return user is not None and user.is_authenticated and application.applicant_id == user.pk
     return role_may(move, user)
 
 
 def available_moves(application, user) -> list[Move]:
     """Buttons to show; the service checks everything again when one is pressed."""
-    return [m for m in MOVES.values() if application.stage in m.source and actor_may(m, application, user)]
+    return engine.available(MOVES, application, user, may=actor_may, status_field="stage")
 
 
 # --- what a member of staff can do on an application: the staff panel's buttons and forms ------------------
 
-DISBURSING_STAGES = MOVES["disburse"].source
+DISBURSING_STAGES = MOVES["disburse"].sources
 REPAYING_STAGES = (S.REPAYING, S.IN_ARREARS)
 PAYMENT = "payment"  # the money desk's form on a loan under repayment; not a stage change
 
@@ -110,8 +92,6 @@ def _staff_moves(user) -> list[Move]:
 
 def acts_on_applications(user) -> bool:
     """Whether this person's role has any action on any application (DOE officers only follow them)."""
-    from .permissions import can_record_payments
-
     return bool(_staff_moves(user)) or can_record_payments(user)
 
 
@@ -121,13 +101,11 @@ def staff_actions(application, user) -> list[str]:
 
     `actionable_filter` is the same rule as a query filter; a test holds the two together.
     """
-    from .permissions import can_record_payments
-
     if user is None or not user.is_authenticated or application.applicant_id == user.pk:
         return []
     names = []
     for move in _staff_moves(user):
-        if application.stage not in move.source:
+        if application.stage not in move.sources:
             continue
         if move.name == "disburse" and application.approved_amount <= application.disbursed_amount:
             continue
@@ -139,13 +117,11 @@ def staff_actions(application, user) -> list[str]:
 
 def actionable_filter(user) -> Q:
     """The applications on which `staff_actions` offers this person something, as a filter."""
-    from .permissions import can_record_payments
-
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
     for move in _staff_moves(user):
-        stages = Q(stage__in=move.source)
+        stages = Q(stage__in=move.sources)
         if move.name == "disburse":
             stages &= Q(approved_amount__gt=F("disbursed_amount"))
         condition |= stages

@@ -69,6 +69,7 @@ urlpatterns = [
     path("projects/<int:pk>/", initiative_views.project_detail, name="project_detail"),
     path("projects/<int:pk>/bids/new/", initiative_views.bid_add, name="bid_add"),
     path("projects/<int:pk>/award/", initiative_views.project_award, name="project_award"),
+    path("projects/<int:pk>/cancel/", initiative_views.project_cancel, name="project_cancel"),
     # Progress reports against the memorandum's goals (programme and agency managers).
     path("reports/", reports.report_list, name="report_list"),
     path(

@@ -108,7 +108,9 @@ def load() -> int:
     scores[seated[7].pk] = (90, 95)  # attended one meeting in four: fails on attendance
     _results(past, tvto, scores, recorded_days_ago=386, issued_days_ago=380)
     revoked = seated[4].certificate
-    certificates.revoke(certificate_id=revoked.pk, actor=tvto, reason="مدارک هویتی ارائه‌شده نادرست بود.")
+    certificates.certificate_revoke(
+        certificate_id=revoked.pk, actor=tvto, reason="مدارک هویتی ارائه‌شده نادرست بود."
+    )
     Certificate.objects.filter(pk=revoked.pk).update(revoked_at=office_moment(330, 4))
 
     # A second finished session for employers, in a later quarter.
@@ -139,7 +141,9 @@ def load() -> int:
     )  # fmt: skip
     for number, person in enumerate(people[1:5]):
         _backdate_request(
-            enrolment.enrol(session_id=upcoming.pk, person=person, actor=person), 14 - number, number
+            enrolment.enrolment_create(session_id=upcoming.pk, person=person, actor=person),
+            14 - number,
+            number,
         )
     full = Session.objects.create(
         course=courses[3], centre=centres[0], starts_on=day(-10), ends_on=day(-14), capacity=3,
@@ -147,10 +151,10 @@ def load() -> int:
     )  # fmt: skip
     for number, person in enumerate(people[5:11]):
         _backdate_request(
-            enrolment.enrol(session_id=full.pk, person=person, actor=person), 9 - number, number
+            enrolment.enrolment_create(session_id=full.pk, person=person, actor=person), 9 - number, number
         )
     first_seated = full.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by("requested_at").first()
-    enrolment.cancel(enrolment_id=first_seated.pk, actor=first_seated.person)
+    enrolment.enrolment_cancel(enrolment_id=first_seated.pk, actor=first_seated.person)
     Session.objects.create(
         course=courses[0], centre=centres[1], starts_on=day(-45), ends_on=day(-75), capacity=20,
         instructor="مهندس رضا کاظمی", created_by=tvto,
@@ -181,7 +185,7 @@ def _results(session, actor, scores, *, recorded_days_ago: int, issued_days_ago:
     Enrolment.objects.filter(session=session, result_recorded_at__isnull=False).update(
         result_recorded_at=office_moment(recorded_days_ago, session.pk)
     )
-    certificates.issue_for_session(session_id=session.pk)
+    certificates.certificates_issue_for_session(session_id=session.pk)
     issued_on = day(issued_days_ago)
     year = jdatetime.date.fromgregorian(date=issued_on).year
     issued = Certificate.objects.filter(enrolment__session=session).order_by("pk")

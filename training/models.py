@@ -271,10 +271,15 @@ class Attendance(models.Model):
 class Certificate(models.Model):
     """Issued once per passed enrolment (the one-to-one guarantees it, also against a task run twice)."""
 
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+
     enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="certificate")
     serial = models.CharField(_("serial number"), max_length=30, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=40, unique=True)
     issued_on = models.DateField(_("issued on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(
@@ -292,6 +297,40 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class TrainingEvent(models.Model):
+    """One status change in training: of an enrolment, a session or a certificate. Who, when, from, to and
+    why; always filed under the session, so a session's history is one query. Never edited."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("training event")
+        verbose_name_plural = _("training events")
+
+    def __str__(self):
+        subject = (
+            f"certificate {self.certificate_id}"
+            if self.certificate_id
+            else (f"enrolment {self.enrolment_id}" if self.enrolment_id else f"session {self.session_id}")
+        )
+        return f"{subject}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class AwarenessActivity(models.Model):

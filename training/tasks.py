@@ -13,7 +13,7 @@ from .services import certificates
 
 @shared_task(time_limit=300, soft_time_limit=280, acks_late=True)
 def issue_certificates(session_id: int) -> int:
-    return certificates.issue_for_session(session_id=session_id)
+    return certificates.certificates_issue_for_session(session_id=session_id)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60)

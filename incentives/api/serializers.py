@@ -31,7 +31,7 @@ MAX_RIAL = 2**63 - 1
 
 # The moves a person makes, as one choice set the schema can name (ENUM_NAME_OVERRIDES). "disburse" is
 # among them for available_actions; it is made through the disbursements endpoint, not transition.
-ACTION_CHOICES = [(name, move.label) for name, move in MOVES.items() if move.agency != "system"]
+ACTION_CHOICES = [(name, move.label) for name, move in MOVES.items() if move.who != "system"]
 
 
 # --- schemes ---

@@ -3,13 +3,15 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from greenjobs import uploads
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
 from greenjobs.text import normalize_persian
+from greenjobs.workflow import SYSTEM, Workflow
 from programs.models import RegistrationStatus
 
 from .. import notifications, scoring
@@ -109,15 +111,7 @@ def application_create(*, applicant, business, scheme, data: dict) -> LoanApplic
 
 
 def _locked(application_id: int) -> LoanApplication:
-    application = (
-        LoanApplication.objects.select_for_update(of=("self",))
-        .select_related("scheme", "business", "applicant")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        raise DomainError(_("No such application."), code="not_found", status_code=404)
-    return application
+    return engine.lock(APPLICATION_FLOW, application_id)
 
 
 def _require_owner_edit(application, actor):
@@ -208,20 +202,44 @@ def submission_problems(application) -> list[str]:
     return problems
 
 
-def _record(application, move_name, *, actor, to_stage, reason="", now=None) -> ApplicationEvent:
-    event = ApplicationEvent.objects.create(
+def _event(application, move, *, actor, from_status, to_status, reason, at) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
         application=application,
-        from_stage=application.stage,
-        to_stage=to_stage,
-        action=move_name,
+        from_stage=from_status,
+        to_stage=to_status,
+        action=move.name,
         actor=actor,
         reason=reason,
-        at=now or timezone.now(),
+        at=at,
     )
-    application.stage = to_stage
-    application.stage_changed_at = event.at
+
+
+def _notify(event: ApplicationEvent) -> None:
     notifications.application_changed(event.pk)
-    return event
+
+
+APPLICATION_FLOW = Workflow(
+    transitions=MOVES,
+    model=LoanApplication,
+    may=actor_may,
+    record=_event,
+    notify=_notify,
+    status_field="stage",
+    changed_at_field="stage_changed_at",
+    select_related=("scheme", "business", "applicant"),
+    not_found_message=_lazy("No such application."),
+    stale_message=_lazy(
+        "Someone else acted on this application a moment ago; it is now “%(stage)s”. Reload and check."
+    ),
+    not_possible_message=_lazy("“%(action)s” is not possible while the application is “%(stage)s”."),
+)
+
+
+def _record(application, move_name, *, actor, to_stage, reason="", now=None) -> ApplicationEvent:
+    """A move the portal or the money desk makes under its own checks (tranches, repayment)."""
+    return engine.move(
+        APPLICATION_FLOW, application, MOVES[move_name], actor=actor, reason=reason, target=to_stage, at=now
+    )
 
 
 def _check_separation_of_duties(application, move, actor) -> None:
@@ -238,45 +256,12 @@ def _check_separation_of_duties(application, move, actor) -> None:
         )
 
 
-@transaction.atomic
-def application_transition(
-    *,
-    application_id: int,
-    actor,
-    name: str,
-    reason: str = "",
-    expected_stage: str | None = None,
-    contract_number: str = "",
-    contracted_on=None,
-    operation_starts_on=None,
-) -> LoanApplication:
-    """The one door for every stage change a person makes (disbursements and repayments have their own)."""
-    move = MOVES.get(name)
-    if move is None or name in ("disburse",) or move.agency == "system":
-        raise DomainError(_("Unknown action."), code="unknown_action")
-    application = _locked(application_id)
-    if expected_stage is not None and application.stage != expected_stage:
-        raise ConflictError(
-            _("Someone else acted on this application a moment ago; it is now “%(stage)s”. Reload and check.")
-            % {"stage": application.get_stage_display()},
-            code="stale",
-        )
-    if not actor_may(move, application, actor):
-        raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
-    if application.stage not in move.source:
-        raise ConflictError(
-            _("“%(action)s” is not possible while the application is “%(stage)s”.")
-            % {"action": move.label, "stage": application.get_stage_display()},
-            code="invalid_transition",
-        )
-    reason = (reason or "").strip()
-    if move.needs_reason and not reason:
-        raise DomainError(_("Write the reason; the applicant will read it."), code="reason_required")
+def _effects(application, move, now, *, actor, contract_number, contracted_on, operation_starts_on):
+    """What each move does besides the stage; returns the stage a resubmission goes back to."""
     if move.decides:
         _check_separation_of_duties(application, move, actor)
-
-    target = move.target
-    now = timezone.now()
+    name = move.name
+    target = None
     if name in ("submit", "resubmit"):
         problems = submission_problems(application)
         if problems:
@@ -299,10 +284,41 @@ def application_transition(
         application.contract_number = contract_number.strip()
         application.contracted_on = contracted_on
         application.operation_starts_on = operation_starts_on
+    return target
 
-    _record(application, name, actor=actor, to_stage=target, reason=reason, now=now)
-    application.save()
-    return application
+
+def application_transition(
+    *,
+    application_id: int,
+    actor,
+    name: str,
+    reason: str = "",
+    expected_stage: str | None = None,
+    contract_number: str = "",
+    contracted_on=None,
+    operation_starts_on=None,
+) -> LoanApplication:
+    """The one door for every stage change a person makes (disbursements and repayments have their own)."""
+    move = MOVES.get(name)
+    if move is None or name in ("disburse",) or move.who == SYSTEM:
+        raise DomainError(_("Unknown action."), code="unknown_action")
+    return engine.apply(
+        APPLICATION_FLOW,
+        name,
+        obj_id=application_id,
+        actor=actor,
+        reason=reason,
+        expected_status=expected_stage,
+        effects=lambda application, move, now: _effects(
+            application,
+            move,
+            now,
+            actor=actor,
+            contract_number=contract_number,
+            contracted_on=contracted_on,
+            operation_starts_on=operation_starts_on,
+        ),
+    )
 
 
 def _commit_budget(application) -> None:

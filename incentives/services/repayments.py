@@ -44,7 +44,7 @@ def disbursement_record(
     move = MOVES["disburse"]
     if not can_disburse(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
-    if application.stage not in move.source:
+    if application.stage not in move.sources:
         raise ConflictError(
             _("Money can be paid out only on a signed contract; the application is “%(stage)s”.")
             % {"stage": application.get_stage_display()},

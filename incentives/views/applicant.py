@@ -137,7 +137,7 @@ def _detail_context(request, application, *, job_form=None, document_form=None, 
     is_owner = application.applicant_id == user.pk
     editable = is_owner and application.can_be_edited
     moves = available_moves(application, user)
-    owner_moves = [move for move in moves if move.agency == "owner"]
+    owner_moves = [move for move in moves if move.who == "owner"]
     problems = services.submission_problems(application) if editable else []
     if problems:
         # Submitting would be refused; the page says why instead of offering the button.
@@ -152,7 +152,7 @@ def _detail_context(request, application, *, job_form=None, document_form=None, 
         "editable": editable,
         "owner_actions": _transition_forms(application, owner_moves),
         "moves": moves,
-        "staff_moves": [move for move in moves if move.agency != "owner"],
+        "staff_moves": [move for move in moves if move.who != "owner"],
         "problems": problems,
         "history": _history(application, for_owner=is_owner),
         "return_event": return_event,

@@ -220,6 +220,15 @@ class AwardForm(BootstrapFormMixin, forms.Form):
         self.fields["bid"].choices = [(row["bid"].pk, _bid_label(row)) for row in rows]
 
 
+class ProjectCancelForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required. The project page shows it."),
+    )
+    expected_status = forms.ChoiceField(choices=Project.Status.choices, widget=forms.HiddenInput)
+
+
 def _bid_label(row) -> str:
     return _("%(rank)s. %(bidder)s · %(amount)s · score %(score)s") % {
         "rank": digits(row["rank"]),

@@ -1,5 +1,5 @@
 from .indicators import Indicator, IndicatorTarget, ManualValue, ReportJob
-from .initiatives import Bid, Initiative, Milestone, Project
+from .initiatives import Bid, Initiative, Milestone, Project, ProjectEvent
 from .registry import (
     CATEGORY_UNITS,
     Assessment,
@@ -23,6 +23,6 @@ from .registry import (
 __all__ = [
     "CATEGORY_UNITS", "Assessment", "AssessmentItem", "Bid", "Business", "BusinessDocument", "County",
     "DocumentKind", "GreenJob", "GreenOccupation", "ImportJob", "Indicator", "IndicatorTarget", "Initiative",
-    "LegalForm", "ManualValue", "Milestone", "OccupationKind", "Project", "RegistrationEvent",
+    "LegalForm", "ManualValue", "Milestone", "OccupationKind", "Project", "ProjectEvent", "RegistrationEvent",
     "RegistrationStatus", "ReportJob", "RequirementCategory", "Sector", "Unit",
 ]  # fmt: skip

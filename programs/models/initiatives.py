@@ -152,3 +152,23 @@ class Bid(models.Model):
 
     def __str__(self):
         return f"{self.bidder} · {self.amount}"
+
+
+class ProjectEvent(models.Model):
+    """One status change of a project (award, cancellation): who, when, from, to and why. Never edited."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=Project.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Project.Status.choices)
+    action = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+
+    def __str__(self):
+        return f"{self.project_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -11,13 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.jalali import format_date
 from greenjobs.text import fold_digits, normalize_persian
+from greenjobs.workflow import Workflow
 
-from ..models import Bid, Initiative, Milestone, Project
+from ..models import Bid, Initiative, Milestone, Project, ProjectEvent
 from ..permissions import can_choose_lead, can_create_initiatives, can_manage_initiative, membership_of
+from ..workflow import PROJECT_TRANSITIONS
 
 INITIATIVE_FIELDS = ("title_fa", "title_en", "description", "lead_agency", "budget", "starts_on", "ends_on")
 PROJECT_FIELDS = (
@@ -253,11 +257,48 @@ def _locked_project(project_id: int) -> Project:
     return project
 
 
-def _require_open(project: Project) -> None:
+def _not_open(project: Project) -> ConflictError:
     if project.status == Project.Status.AWARDED:
-        raise ConflictError(_("This project has already been awarded."), code="already_awarded")
+        return ConflictError(_("This project has already been awarded."), code="already_awarded")
+    return ConflictError(_("This project is closed."), code="closed")
+
+
+def _require_open(project: Project) -> None:
     if project.status != Project.Status.OPEN:
-        raise ConflictError(_("This project is closed."), code="closed")
+        raise _not_open(project)
+
+
+def _record_project(project, transition, *, actor, from_status, to_status, reason, at) -> ProjectEvent:
+    return ProjectEvent.objects.create(
+        project=project,
+        from_status=from_status,
+        to_status=to_status,
+        action=transition.name,
+        actor=actor,
+        reason=reason,
+        at=at,
+    )
+
+
+PROJECT_FLOW = Workflow(
+    transitions=PROJECT_TRANSITIONS,
+    model=Project,
+    may=lambda transition, project, user: can_manage_initiative(user, project.lead_agency_id),
+    record=_record_project,
+    out_of_place=lambda transition, project: _not_open(project),
+    not_found_message=_lazy("No such project."),
+    forbidden_message=_lazy("Only a manager of the lead agency or a programme manager can change this."),
+    reason_message=_lazy("Write why the project is cancelled; the project page shows it."),
+    stale_message=_lazy(
+        "Someone else changed this project a moment ago; it is now “%(status)s”. Reload and check."
+    ),
+    not_possible_message=_lazy("“%(action)s” is not possible while the project is “%(status)s”."),
+)
+
+
+def project_actions(project: Project, user) -> list:
+    """The project's buttons for this user; the service checks again when one is pressed."""
+    return engine.available(PROJECT_TRANSITIONS, project, user, may=PROJECT_FLOW.may)
 
 
 @transaction.atomic
@@ -299,7 +340,6 @@ def bid_add(*, project_id: int, actor, data: dict, today: datetime.date | None =
     return bid
 
 
-@transaction.atomic
 def project_award(
     *,
     project_id: int,
@@ -315,29 +355,38 @@ def project_award(
     awarded and is told so. The reason is always required, and should say why when the chosen bid is
     not the top-ranked one. Bids are taken to the end of the closing day, so the award comes after it.
     """
-    project = _locked_project(project_id)
-    _require_manage(actor, project.lead_agency_id)
-    _require_open(project)
-    bid = project.bids.filter(pk=bid_id).first()
-    if bid is None:
-        raise ValidationError({"bid": _("Choose one of this project's bids.")})
     reason = _plain(reason)
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the award.")})
-    today = today or timezone.localdate()
-    awarded_on = awarded_on or today
-    _check_day(
-        "awarded_on",
-        awarded_on,
-        today=today,
-        not_before=project.bids_close_on + datetime.timedelta(days=1),
-        not_before_message=_("Bids are taken until the end of %(day)s; the award can only come after.")
-        % {"day": format_date(project.bids_close_on)},
+
+    def effects(project, transition, now):
+        bid = project.bids.filter(pk=bid_id).first()
+        if bid is None:
+            raise ValidationError({"bid": _("Choose one of this project's bids.")})
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the award.")})
+        day = today or timezone.localdate()
+        _check_day(
+            "awarded_on",
+            awarded_on or day,
+            today=day,
+            not_before=project.bids_close_on + datetime.timedelta(days=1),
+            not_before_message=_("Bids are taken until the end of %(day)s; the award can only come after.")
+            % {"day": format_date(project.bids_close_on)},
+        )
+        project.awarded_bid = bid
+        project.award_reason = reason
+        project.awarded_on = awarded_on or day
+        project.awarded_by = actor
+
+    return engine.apply(PROJECT_FLOW, "award", obj_id=project_id, actor=actor, reason=reason, effects=effects)
+
+
+def project_cancel(*, project_id: int, actor, reason: str, expected_status: str | None = None) -> Project:
+    """Cancels an open project, with the reason the project page shows; it then takes no bids or award."""
+    return engine.apply(
+        PROJECT_FLOW,
+        "cancel",
+        obj_id=project_id,
+        actor=actor,
+        reason=_plain(reason),
+        expected_status=expected_status,
     )
-    project.status = Project.Status.AWARDED
-    project.awarded_bid = bid
-    project.award_reason = reason
-    project.awarded_on = awarded_on
-    project.awarded_by = actor
-    project.save(update_fields=["status", "awarded_bid", "award_reason", "awarded_on", "awarded_by"])
-    return project

@@ -7,11 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from greenjobs import uploads
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_business_id, normalize_national_id
+from greenjobs.workflow import Workflow
 
 from .. import notifications
 from ..models import (
@@ -201,66 +204,55 @@ def submission_problems(business: Business) -> list[str]:
     return problems
 
 
-def _notify(business: Business, event: RegistrationEvent) -> None:
+def _record(business, transition, *, actor, from_status, to_status, reason, at) -> RegistrationEvent:
+    return RegistrationEvent.objects.create(
+        business=business, from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=at
+    )
+
+
+def _notify(event: RegistrationEvent) -> None:
     notifications.registration_changed(event.pk)
 
 
-@transaction.atomic
-def business_transition(
-    *,
-    business_id: int,
-    actor,
-    name: str,
-    reason: str = "",
-    verified_kind: str = "",
-    expected_status: str | None = None,
-) -> Business:
-    """The one door every status change goes through: checks, moves, records and notifies.
-
-    `expected_status` is the status the actor saw; if someone moved the case meanwhile, the second
-    person is told instead of acting on a case they have not seen.
-    """
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise DomainError(_("Unknown action."), code="unknown_action")
-    try:
-        business = _locked(business_id)
-    except Business.DoesNotExist as exc:
-        raise DomainError(_("No such registration."), code="not_found", status_code=404) from exc
-
-    if expected_status is not None and business.status != expected_status:
-        raise ConflictError(
-            _(
-                "Someone else changed this registration a moment ago; it is now “%(status)s”. "
-                "Reload and check."
-            )
-            % {"status": business.get_status_display()},
-            code="stale",
-        )
-    if transition.who == "system":
-        if actor is not None:
-            raise DomainError(
-                _("This action is done by the portal itself."), code="system_only", status_code=403
-            )
-    elif assessed_by(transition, business, actor):
+def _veto(transition, business: Business, actor) -> None:
+    if assessed_by(transition, business, actor):
         raise DomainError(
             _("You assessed this registration; a colleague must decide it."),
             code="separation_of_duties",
             status_code=403,
         )
-    elif not actor_can(transition, business, actor):
-        raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
-    if business.status not in transition.source:
-        raise ConflictError(
-            _("“%(action)s” is not possible while the registration is “%(status)s”.")
-            % {"action": transition.label, "status": business.get_status_display()},
-            code="invalid_transition",
-        )
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise DomainError(_("Write the reason; the applicant will read it."), code="reason_required")
 
-    now = timezone.now()
+
+def _save(business: Business) -> None:
+    try:
+        with transaction.atomic():
+            business.save()
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("Another live registration already uses this national business ID."), code="duplicate_business"
+        ) from exc
+
+
+REGISTRATION_FLOW = Workflow(
+    transitions=TRANSITIONS,
+    model=Business,
+    may=actor_can,
+    veto=_veto,
+    record=_record,
+    notify=_notify,
+    save=_save,
+    changed_at_field="status_changed_at",
+    not_found_message=_lazy("No such registration."),
+    stale_message=_lazy(
+        "Someone else changed this registration a moment ago; it is now “%(status)s”. Reload and check."
+    ),
+    not_possible_message=_lazy("“%(action)s” is not possible while the registration is “%(status)s”."),
+)
+
+
+def _effects(business: Business, transition, now, *, actor, verified_kind: str) -> None:
+    """What each move does besides the status: the submission check, the assessment, the verification."""
+    name = transition.name
     if name in ("submit", "request_renewal"):
         problems = submission_problems(business)
         if problems:
@@ -301,25 +293,28 @@ def business_transition(
             assessment.decision = transition.target
             assessment.save(update_fields=["status", "decided_by", "decided_at", "decision"])
 
-    event = RegistrationEvent.objects.create(
-        business=business,
-        from_status=business.status,
-        to_status=transition.target,
+
+def business_transition(
+    *,
+    business_id: int,
+    actor,
+    name: str,
+    reason: str = "",
+    verified_kind: str = "",
+    expected_status: str | None = None,
+) -> Business:
+    """Every status change of a registration, through the workflow engine (see `greenjobs.workflow.apply`)."""
+    return engine.apply(
+        REGISTRATION_FLOW,
+        name,
+        obj_id=business_id,
         actor=actor,
         reason=reason,
-        at=now,
+        expected_status=expected_status,
+        effects=lambda business, transition, now: _effects(
+            business, transition, now, actor=actor, verified_kind=verified_kind
+        ),
     )
-    business.status = transition.target
-    business.status_changed_at = now
-    try:
-        with transaction.atomic():
-            business.save()
-    except IntegrityError as exc:
-        raise ConflictError(
-            _("Another live registration already uses this national business ID."), code="duplicate_business"
-        ) from exc
-    _notify(business, event)
-    return business
 
 
 def registrations_expire_due(*, today: datetime.date | None = None) -> int:

@@ -28,6 +28,7 @@ from ..forms.initiatives import (
     InitiativeForm,
     MilestoneCompleteForm,
     MilestoneForm,
+    ProjectCancelForm,
     ProjectForm,
 )
 from ..models import Project
@@ -240,6 +241,10 @@ def _project_context(request, project) -> dict:
         "can_award": can_edit and rows and _award_open(project, today),
         "provisional": is_open and today <= project.bids_close_on,
         "top_bid_id": rows[0]["bid"].pk if rows else None,
+        "can_cancel": any(t.name == "cancel" for t in services.project_actions(project, request.user)),
+        "cancellation": project.events.filter(action="cancel").select_related("actor").last()
+        if project.status == Project.Status.CANCELLED
+        else None,
     }
 
 
@@ -310,3 +315,26 @@ def project_award(request, pk):
             messages.success(request, _("The award is recorded."))
             return redirect("programs:project_detail", pk=project.pk)
     return render(request, "programs/projects/award.html", {**context, "form": form})
+
+
+@readers
+@require_http_methods(["GET", "POST"])
+def project_cancel(request, pk):
+    project = _project_or_404(request, pk)
+    if not services.can_manage(request.user, project.lead_agency_id):
+        raise PermissionDenied
+    form = ProjectCancelForm(request.POST or None, initial={"expected_status": project.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_cancel(
+                project_id=project.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_status=form.cleaned_data["expected_status"],
+            )
+        except (ValidationError, DomainError) as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The project is cancelled."))
+            return redirect("programs:project_detail", pk=project.pk)
+    return render(request, "programs/projects/cancel.html", {"project": project, "form": form})

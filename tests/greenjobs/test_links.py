@@ -112,8 +112,8 @@ def test_a_loan_mail_links_to_the_portal(django_capture_on_commit_callbacks):
 def test_a_wait_list_promotion_mail_links_to_the_portal_and_its_subject_is_plain_text(agencies):
     session = SessionFactory(capacity=1, course=CourseFactory(title_en=NAME))
     first, second = ApplicantFactory(language="en"), ApplicantFactory(language="en")
-    enrolment_services.enrol(session_id=session.pk, person=first, actor=first)
-    waiting = enrolment_services.enrol(session_id=session.pk, person=second, actor=second)
+    enrolment_services.enrolment_create(session_id=session.pk, person=first, actor=first)
+    waiting = enrolment_services.enrolment_create(session_id=session.pk, person=second, actor=second)
     waiting.status = waiting.Status.ENROLLED
     waiting.save(update_fields=["status"])
     mail.outbox.clear()

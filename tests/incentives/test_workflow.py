@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies", "privat
 BILLION = 1_000_000_000
 STAGES = Stage.values
 # The moves a person makes through application_transition (disbursements and the system have their own doors).
-PERSON_MOVES = [name for name, move in MOVES.items() if move.agency != "system" and name != "disburse"]
+PERSON_MOVES = [name for name, move in MOVES.items() if move.who != "system" and name != "disburse"]
 ACTORS = (
     "owner",
     "other_applicant",
@@ -60,9 +60,9 @@ AFTER_APPROVAL = ("approved", "contracted", "disbursed", "repaying", "in_arrears
 
 
 def allowed(move, who) -> bool:
-    if move.agency == "owner":
+    if move.who == "owner":
         return who == "owner"
-    return who in STAFF and STAFF[who][0] == move.agency and STAFF[who][1] in move.roles
+    return who in STAFF and STAFF[who][0] == move.who and STAFF[who][1] in move.roles
 
 
 def user_for(who, application):
@@ -76,9 +76,9 @@ def user_for(who, application):
 
 
 def rightful_actor(move, application):
-    if move.agency == "owner":
+    if move.who == "owner":
         return application.applicant
-    return make_staff(move.agency, move.roles[0])
+    return make_staff(move.who, move.roles[0])
 
 
 def arguments_for(name):
@@ -165,7 +165,7 @@ def fresh_user(user):
 
 def test_the_move_table_is_the_documented_lifecycle():
     table = {
-        name: (tuple(m.source), m.target, m.agency, tuple(m.roles), m.needs_reason, m.decides)
+        name: (tuple(m.sources), m.target, m.who, tuple(m.roles), m.needs_reason, m.decides)
         for name, m in MOVES.items()
     }
     open_stages = ("draft", "submitted", "environmental_review", "credit_review", "decision", "returned")
@@ -210,7 +210,7 @@ def test_the_move_table_is_the_documented_lifecycle():
 
 @pytest.mark.parametrize(
     ("name", "stage"),
-    [(name, stage) for name in PERSON_MOVES for stage in STAGES if stage not in MOVES[name].source],
+    [(name, stage) for name in PERSON_MOVES for stage in STAGES if stage not in MOVES[name].sources],
 )
 def test_a_move_from_a_stage_it_does_not_leave_is_refused_and_changes_nothing(name, stage):
     application = application_in(stage)
@@ -242,14 +242,14 @@ def test_the_invalid_transition_message_names_the_action_and_the_stage():
     [
         (name, stage, role)
         for name in PERSON_MOVES
-        for stage in MOVES[name].source
+        for stage in MOVES[name].sources
         for role in (MOVES[name].roles or ("owner",))
     ],
 )
 def test_a_move_from_each_of_its_source_stages_succeeds_and_writes_one_event(name, stage, role):
     application = real_application_at(stage)
     move = MOVES[name]
-    actor = application.applicant if role == "owner" else make_staff(move.agency, role)
+    actor = application.applicant if role == "owner" else make_staff(move.who, role)
     before = state(application)
     arguments = arguments_for(name)
 
@@ -325,7 +325,7 @@ def test_a_stale_expected_stage_is_refused_and_changes_nothing():
     ("name", "who"), [(name, who) for name in PERSON_MOVES for who in ACTORS if not allowed(MOVES[name], who)]
 )
 def test_a_move_by_the_wrong_person_is_forbidden_and_changes_nothing(name, who):
-    application = application_in(MOVES[name].source[0])
+    application = application_in(MOVES[name].sources[0])
     actor = user_for(who, application)
     before = state(application)
 
@@ -360,7 +360,7 @@ def test_staff_whose_membership_is_inactive_may_not_act():
 @pytest.mark.parametrize("reason", ["", "   \n\t "])
 @pytest.mark.parametrize("name", [name for name in PERSON_MOVES if MOVES[name].needs_reason])
 def test_a_move_that_needs_a_reason_is_refused_without_one(name, reason):
-    application = application_in(MOVES[name].source[0])
+    application = application_in(MOVES[name].sources[0])
     actor = rightful_actor(MOVES[name], application)
     before = state(application)
 

@@ -121,7 +121,7 @@ def awarded_project(awarded_on, *, amount, knowledge_based, doe):
 def trained(session, tvto, scores_by_person):
     """Enrols each person, takes one roll call with everyone present, records the scores, issues."""
     enrolled = {
-        person: enrolment.enrol(session_id=session.pk, person=person, actor=person)
+        person: enrolment.enrolment_create(session_id=session.pk, person=person, actor=person)
         for person in scores_by_person
     }
     meeting = results.meeting_add(session_id=session.pk, actor=tvto, held_on=session.starts_on)
@@ -133,7 +133,7 @@ def trained(session, tvto, scores_by_person):
         actor=tvto,
         scores={enrolled[person].pk: scores for person, scores in scores_by_person.items()},
     )
-    certificates.issue_for_session(session_id=session.pk)
+    certificates.certificates_issue_for_session(session_id=session.pk)
     return enrolled
 
 
@@ -206,7 +206,7 @@ def dataset(time_machine, agencies):
     p1, p2, p3, p4, p6 = ApplicantFactory.create_batch(5)
     trained(workers, tvto, {p1: PASS, p2: PASS, p3: FAIL, p6: PASS})
     trained(employers, tvto, {p1: PASS, p4: FAIL})
-    certificates.revoke(
+    certificates.certificate_revoke(
         certificate_id=Certificate.objects.get(enrolment__person=p2).pk, actor=tvto, reason="صدور اشتباه"
     )
     for held_on, workers_count, employers_count in [(DURING.date(), 30, 5), (jday(1404, 6, 31), 20, 10)]:
@@ -498,7 +498,7 @@ def test_a_certificate_revoked_after_a_period_still_counts_for_that_period(time_
     kept, revoked = ApplicantFactory.create_batch(2)
     trained(SessionFactory(course=CourseFactory(audience="workers")), tvto, {kept: PASS, revoked: PASS})
     time_machine.move_to(AFTER, tick=False)
-    certificates.revoke(
+    certificates.certificate_revoke(
         certificate_id=Certificate.objects.get(enrolment__person=revoked).pk, actor=tvto, reason="صدور اشتباه"
     )
     q2, year = Period.parse("1404-Q2"), Period.parse("1404")

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from agencies.models import Agency
 from greenjobs.exceptions import ConflictError, DomainError
 from programs import demo_initiatives, indicators
-from programs.models import Bid, Initiative, Milestone, Project
+from programs.models import Bid, Initiative, Milestone, Project, ProjectEvent
 from programs.ranking import formula_text, normalised_weights, ranking
 from programs.services import initiatives as services
 from tests.factories import ApplicantFactory, ProgrammeManagerFactory, make_staff
@@ -395,6 +395,95 @@ def test_the_tvto_manager_cannot_bid_or_award_on_a_doe_project(tender, client):
     assert (award.value.code, bid.value.code) == ("forbidden", "forbidden")
     assert [p.status_code for p in pages] == [403, 403]
     assert project_state(project) == before
+
+
+@db
+def test_the_lead_agencys_manager_cancels_an_open_project_with_a_reason(tender):
+    project, _bids = tender
+    manager = make_staff("DOE", "manager")
+
+    services.project_cancel(project_id=project.pk, actor=manager, reason="  بودجه حذف شد.  ")
+
+    assert project_state(project)["status"] == "cancelled"
+    assert list(ProjectEvent.objects.filter(project=project).values_list(
+        "action", "from_status", "to_status", "actor", "reason")) == [
+        ("cancel", "open", "cancelled", manager.pk, "بودجه حذف شد.")
+    ]  # fmt: skip
+    with pytest.raises(ConflictError) as award:
+        services.project_award(
+            project_id=project.pk, actor=ProgrammeManagerFactory(), bid_id=_bids["A"].pk, reason="x"
+        )
+    assert award.value.code == "closed"
+
+
+@db
+@pytest.mark.parametrize(
+    ("who", "reason", "code"),
+    [
+        ("doe_manager", "", "reason_required"),
+        ("tvto_manager", "x", "forbidden"),
+        ("doe_officer", "x", "forbidden"),
+    ],
+)
+def test_a_cancellation_without_a_reason_or_by_someone_else_is_refused(tender, who, reason, code):
+    project, _bids = tender
+    agency, role = who.split("_")
+    before = project_state(project)
+
+    with pytest.raises(DomainError) as refused:
+        services.project_cancel(project_id=project.pk, actor=make_staff(agency.upper(), role), reason=reason)
+
+    assert refused.value.code == code
+    assert project_state(project) == before
+    assert not ProjectEvent.objects.filter(project=project).exists()
+
+
+@db
+def test_an_awarded_project_cannot_be_cancelled(tender):
+    project, bids = tender
+    services.project_award(
+        project_id=project.pk, actor=ProgrammeManagerFactory(), bid_id=bids["A"].pk, reason="x"
+    )
+    before = project_state(project)
+
+    with pytest.raises(ConflictError) as caught:
+        services.project_cancel(project_id=project.pk, actor=make_staff("DOE", "manager"), reason="دیر")
+
+    assert caught.value.code == "already_awarded"
+    assert project_state(project) == before
+
+
+@db
+def test_cancelling_from_the_project_page(tender, client):
+    project, _bids = tender
+    client.force_login(make_staff("DOE", "manager"))
+    detail = reverse("programs:project_detail", args=[project.pk])
+    url = reverse("programs:project_cancel", args=[project.pk])
+
+    button = 'data-testid="cancel-project"' in client.get(detail).content.decode()
+    missing_reason = client.post(url, {"reason": "", "expected_status": "open"})
+    done = client.post(url, {"reason": "اعتبار طرح حذف شد.", "expected_status": "open"})
+    page = client.get(detail).content.decode()
+
+    assert button
+    assert list(missing_reason.context["form"].errors) == ["reason"]
+    assert done.status_code == 302
+    assert project_state(project)["status"] == "cancelled"
+    assert "اعتبار طرح حذف شد." in page
+    assert 'data-testid="cancel-project"' not in page
+
+
+@db
+def test_other_agencies_see_no_cancel_button_and_get_403(tender, client):
+    project, _bids = tender
+    client.force_login(make_staff("TVTO", "manager"))
+
+    page = client.get(reverse("programs:project_detail", args=[project.pk])).content.decode()
+    response = client.post(reverse("programs:project_cancel", args=[project.pk]), {"reason": "x"})
+
+    assert 'data-testid="cancel-project"' not in page
+    assert response.status_code == 403
+    assert project_state(project)["status"] == "open"
 
 
 @db

@@ -72,7 +72,7 @@ def events_after(business, count_before):
 
 
 def test_the_transition_table_is_the_documented_lifecycle():
-    table = {name: (tuple(t.source), t.target, t.who, t.needs_reason) for name, t in TRANSITIONS.items()}
+    table = {name: (tuple(t.sources), t.target, t.who, t.needs_reason) for name, t in TRANSITIONS.items()}
 
     assert table == {
         "submit": (("draft", "changes_requested"), "submitted", "owner", False),
@@ -96,7 +96,7 @@ def test_the_helper_drives_a_registration_to_each_status_through_the_services(st
     }[status]  # fmt: skip
 
 
-SOURCE_CASES = [(t.name, source) for t in TRANSITIONS.values() for source in t.source]
+SOURCE_CASES = [(t.name, source) for t in TRANSITIONS.values() for source in t.sources]
 
 
 @pytest.mark.parametrize(("name", "status"), SOURCE_CASES)
@@ -126,7 +126,7 @@ def test_a_transition_from_each_of_its_sources_moves_and_records_exactly_one_eve
 
 
 WRONG_STATE_CASES = [
-    (t.name, status) for t in TRANSITIONS.values() for status in STATUSES if status not in t.source
+    (t.name, status) for t in TRANSITIONS.values() for status in STATUSES if status not in t.sources
 ]
 
 
@@ -153,7 +153,7 @@ WRONG_ROLE_CASES = [
 @pytest.mark.parametrize(("name", "role"), WRONG_ROLE_CASES)
 def test_a_transition_by_the_wrong_role_is_forbidden_and_changes_nothing(name, role):
     transition = TRANSITIONS[name]
-    business = registration_in(transition.source[0], checklist_ready=True)
+    business = registration_in(transition.sources[0], checklist_ready=True)
     actor = user_for(role, business)
     before = registration_state(business)
 

@@ -65,7 +65,7 @@ def days(n: int) -> datetime.date:
 
 def enrol(session, person=None):
     person = person or ApplicantFactory()
-    return enrolment.enrol(session_id=session.pk, person=person, actor=person)
+    return enrolment.enrolment_create(session_id=session.pk, person=person, actor=person)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def certify(tvto, people, *, session=None):
     meeting = records.meeting_add(session_id=session.pk, actor=tvto, held_on=session.starts_on)
     records.attendance_record(meeting_id=meeting.pk, actor=tvto, present_enrolment_ids=[r.pk for r in rows])
     records.results_record(session_id=session.pk, actor=tvto, scores={r.pk: ("80", "75") for r in rows})
-    certificates.issue_for_session(session_id=session.pk)
+    certificates.certificates_issue_for_session(session_id=session.pk)
     return list(Certificate.objects.filter(enrolment__in=rows).order_by("pk"))
 
 
@@ -705,7 +705,7 @@ def test_tvto_and_the_committee_see_every_certificate_and_anonymous_none(issued,
 
 
 def test_the_certificate_filters(issued, tvto):
-    certificates.revoke(certificate_id=issued["theirs"].pk, actor=tvto, reason="جعل")
+    certificates.certificate_revoke(certificate_id=issued["theirs"].pk, actor=tvto, reason="جعل")
     client = client_for(tvto)
 
     assert ids(client.get(f"{CERTIFICATES}?status=revoked")) == [issued["theirs"].pk]
@@ -808,7 +808,7 @@ def test_anyone_checks_a_certificate_by_its_code_and_sees_a_masked_name(issued):
 
 
 def test_a_revoked_certificate_says_so_and_why(issued, tvto):
-    certificates.revoke(certificate_id=issued["mine"].pk, actor=tvto, reason="جعل مدرک")
+    certificates.certificate_revoke(certificate_id=issued["mine"].pk, actor=tvto, reason="جعل مدرک")
 
     body = client_for().get(f"{VERIFY}{issued['mine'].verification_code}/").json()
 

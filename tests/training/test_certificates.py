@@ -62,7 +62,7 @@ def enrolment_with(*, passed=True, status="enrolled", person=None, session=None)
 def issued(**kwargs) -> Certificate:
     kwargs.setdefault("person", ApplicantFactory(first_name=HOLDER[0], last_name=HOLDER[1]))
     enrolment = enrolment_with(**kwargs)
-    return certificates.issue(enrolment_id=enrolment.pk)
+    return certificates.certificate_issue(enrolment_id=enrolment.pk)
 
 
 def fresh(certificate) -> Certificate:
@@ -83,8 +83,8 @@ def test_a_session_run_twice_issues_exactly_one_certificate_per_passed_enrolment
     enrolment_with(session=session, status="cancelled")
 
     # when the issuer runs, then runs again, once as the service and once as the task
-    first = certificates.issue_for_session(session_id=session.pk)
-    second = certificates.issue_for_session(session_id=session.pk)
+    first = certificates.certificates_issue_for_session(session_id=session.pk)
+    second = certificates.certificates_issue_for_session(session_id=session.pk)
     third = tasks.issue_certificates.delay(session.pk).get()
 
     # then
@@ -96,8 +96,8 @@ def test_a_session_run_twice_issues_exactly_one_certificate_per_passed_enrolment
 def test_issuing_one_enrolment_twice_keeps_the_first_certificate(agencies):
     enrolment = enrolment_with()
 
-    first = certificates.issue(enrolment_id=enrolment.pk)
-    again = certificates.issue(enrolment_id=enrolment.pk)
+    first = certificates.certificate_issue(enrolment_id=enrolment.pk)
+    again = certificates.certificate_issue(enrolment_id=enrolment.pk)
 
     assert again is None
     assert list(Certificate.objects.values_list("pk", "serial")) == [(first.pk, first.serial)]
@@ -106,14 +106,14 @@ def test_issuing_one_enrolment_twice_keeps_the_first_certificate(agencies):
 def test_a_failed_enrolment_gets_no_certificate(agencies):
     enrolment = enrolment_with(passed=False)
 
-    assert certificates.issue(enrolment_id=enrolment.pk) is None
+    assert certificates.certificate_issue(enrolment_id=enrolment.pk) is None
     assert Certificate.objects.count() == 0
 
 
 def test_a_cancelled_enrolment_gets_no_certificate_even_when_issued_directly(agencies):
     enrolment = enrolment_with(status="cancelled")
 
-    assert certificates.issue(enrolment_id=enrolment.pk) is None
+    assert certificates.certificate_issue(enrolment_id=enrolment.pk) is None
     assert Certificate.objects.count() == 0
 
 
@@ -202,7 +202,7 @@ def test_the_english_pdf_prints_the_english_title_and_gregorian_date(agencies):
 
 def test_a_revoked_certificate_prints_a_revoked_mark(agencies, tvto):
     certificate = issued()
-    certificates.revoke(certificate_id=certificate.pk, actor=tvto, reason="Exam fraud")
+    certificates.certificate_revoke(certificate_id=certificate.pk, actor=tvto, reason="Exam fraud")
 
     text = pdf_text(pdf.render_certificate(fresh(certificate), "en"))
     valid_text = pdf_text(pdf.render_certificate(fresh(issued()), "en"))
@@ -319,7 +319,9 @@ def test_a_valid_code_shows_the_masked_holder_course_standard_and_date(agencies,
 def test_a_revoked_code_says_so_with_the_reason_and_date(agencies, client, tvto):
     certificate = issued()
     with time_machine.travel(datetime.datetime(2025, 4, 10, 9, tzinfo=TEHRAN), tick=False):
-        certificates.revoke(certificate_id=certificate.pk, actor=tvto, reason="تقلب در آزمون عملی")
+        certificates.certificate_revoke(
+            certificate_id=certificate.pk, actor=tvto, reason="تقلب در آزمون عملی"
+        )
 
     response = verify(client, certificate.verification_code)
 
@@ -478,7 +480,7 @@ def test_a_person_lists_only_their_own_certificates(agencies, client):
 def test_tvto_lists_every_certificate_filters_them_and_may_revoke(agencies, client, tvto):
     valid = issued()
     revoked = issued()
-    certificates.revoke(certificate_id=revoked.pk, actor=tvto, reason="خطا")
+    certificates.certificate_revoke(certificate_id=revoked.pk, actor=tvto, reason="خطا")
     client.force_login(tvto)
 
     everything = client.get(reverse("training:certificate_list"))
@@ -538,7 +540,7 @@ def test_certified_employees_counts_holders_with_a_valid_certificate_in_one_quer
     revoked_person = ApplicantFactory(national_id=jobs[1].holder_national_id)
     twice_person = ApplicantFactory(national_id=jobs[2].holder_national_id)
     issued(person=certified_person)
-    certificates.revoke(certificate_id=issued(person=revoked_person).pk, actor=tvto, reason="خطا")
+    certificates.certificate_revoke(certificate_id=issued(person=revoked_person).pk, actor=tvto, reason="خطا")
     issued(person=twice_person)
     issued(person=twice_person)  # two courses still count as one holder
     issued()  # someone who works elsewhere

@@ -43,7 +43,7 @@ def run_together(calls):
 def enrol_call(session_id, person_id):
     def call():
         person = get_user_model().objects.get(pk=person_id)  # the thread's own copy, on its own connection
-        return enrolment.enrol(session_id=session_id, person=person, actor=person).status
+        return enrolment.enrolment_create(session_id=session_id, person=person, actor=person).status
 
     return call
 
@@ -51,7 +51,7 @@ def enrol_call(session_id, person_id):
 def cancel_call(enrolment_id, person_id):
     def call():
         person = get_user_model().objects.get(pk=person_id)
-        return enrolment.cancel(enrolment_id=enrolment_id, actor=person).status
+        return enrolment.enrolment_cancel(enrolment_id=enrolment_id, actor=person).status
 
     return call
 
@@ -87,7 +87,7 @@ def test_thirty_at_once_fill_ten_seats_and_wait_in_the_order_they_asked(agencies
     # when three seated people cancel, one after the other
     waiting = [row for row in rows if row.status == "waitlisted"]
     for number, seated in enumerate(rows[:3], start=1):
-        enrolment.cancel(enrolment_id=seated.pk, actor=seated.person)
+        enrolment.enrolment_cancel(enrolment_id=seated.pk, actor=seated.person)
 
         # then each time the first still waiting takes the seat, in the order of asking
         assert Enrolment.objects.get(pk=seated.pk).status == "cancelled"
@@ -110,7 +110,7 @@ def test_newcomers_never_jump_the_wait_list_when_seats_free_up_at_the_same_momen
     session = SessionFactory(capacity=10)
     for _ in range(15):
         person = ApplicantFactory()
-        enrolment.enrol(session_id=session.pk, person=person, actor=person)
+        enrolment.enrolment_create(session_id=session.pk, person=person, actor=person)
     rows = in_order(session)
     seated, waiting = rows[:10], rows[10:]
     newcomers = [ApplicantFactory().pk for _ in range(5)]

@@ -34,7 +34,7 @@ def tvto(agencies):
 
 def enrol_self(session, person=None):
     person = person or ApplicantFactory()
-    return enrolment.enrol(session_id=session.pk, person=person, actor=person)
+    return enrolment.enrolment_create(session_id=session.pk, person=person, actor=person)
 
 
 def statuses(session):
@@ -55,7 +55,7 @@ def test_an_applicant_enrols_themselves_and_takes_a_seat(agencies):
     session = SessionFactory(capacity=2)
     applicant = ApplicantFactory()
 
-    row = enrolment.enrol(session_id=session.pk, person=applicant, actor=applicant)
+    row = enrolment.enrolment_create(session_id=session.pk, person=applicant, actor=applicant)
 
     assert (row.person, row.status, row.enrolled_by) == (applicant, "enrolled", applicant)
     assert seats(session) == 1
@@ -66,7 +66,7 @@ def test_an_applicant_cannot_enrol_someone_else(agencies):
     applicant, other = ApplicantFactory(), ApplicantFactory()
 
     with pytest.raises(DomainError) as refused:
-        enrolment.enrol(session_id=session.pk, person=other, actor=applicant)
+        enrolment.enrolment_create(session_id=session.pk, person=other, actor=applicant)
 
     assert (refused.value.status_code, refused.value.code) == (403, "forbidden")
     assert not Enrolment.objects.exists()
@@ -87,7 +87,7 @@ def test_staff_accounts_cannot_enrol_themselves(agencies, make_person):
     person = make_person()
 
     with pytest.raises(DomainError) as refused:
-        enrolment.enrol(session_id=session.pk, person=person, actor=person)
+        enrolment.enrolment_create(session_id=session.pk, person=person, actor=person)
 
     assert (refused.value.status_code, refused.value.code) == (403, "forbidden")
     assert not Enrolment.objects.exists()
@@ -98,7 +98,7 @@ def test_tvto_enrols_an_applicant(tvto):
     session = SessionFactory()
     applicant = ApplicantFactory()
 
-    row = enrolment.enrol(session_id=session.pk, person=applicant, actor=tvto)
+    row = enrolment.enrolment_create(session_id=session.pk, person=applicant, actor=tvto)
 
     assert (row.person, row.status, row.enrolled_by) == (applicant, "enrolled", tvto)
     assert seats(session) == 1
@@ -108,7 +108,7 @@ def test_an_unknown_session_is_not_found(agencies):
     applicant = ApplicantFactory()
 
     with pytest.raises(DomainError) as refused:
-        enrolment.enrol(session_id=987654, person=applicant, actor=applicant)
+        enrolment.enrolment_create(session_id=987654, person=applicant, actor=applicant)
 
     assert (refused.value.status_code, refused.value.code) == (404, "not_found")
 
@@ -137,7 +137,7 @@ def test_after_cancelling_the_person_may_enrol_again(agencies):
     session = SessionFactory()
     applicant = ApplicantFactory()
     first = enrol_self(session, applicant)
-    enrolment.cancel(enrolment_id=first.pk, actor=applicant)
+    enrolment.enrolment_cancel(enrolment_id=first.pk, actor=applicant)
 
     again = enrol_self(session, applicant)
 
@@ -197,7 +197,7 @@ def test_tvto_cannot_enrol_anyone_in_a_cancelled_session(tvto):
     session = SessionFactory(status="cancelled")
 
     with pytest.raises(ConflictError) as refused:
-        enrolment.enrol(session_id=session.pk, person=ApplicantFactory(), actor=tvto)
+        enrolment.enrolment_create(session_id=session.pk, person=ApplicantFactory(), actor=tvto)
 
     assert refused.value.code == "closed"
     assert not Enrolment.objects.exists()
@@ -228,7 +228,7 @@ def test_a_freed_seat_goes_to_whoever_asked_first_not_to_whoever_was_saved_first
     enrol_self(session, asked_first)
 
     # when the seated person cancels
-    enrolment.cancel(enrolment_id=seated.pk, actor=seated.person)
+    enrolment.enrolment_cancel(enrolment_id=seated.pk, actor=seated.person)
 
     # then the one who asked first has the seat and the other still waits
     assert Enrolment.objects.get(session=session, person=asked_first).status == "enrolled"
@@ -240,7 +240,7 @@ def test_cancelling_a_waitlisted_enrolment_frees_no_seat(agencies):
     session = SessionFactory(capacity=1)
     seated, waiting, behind = (enrol_self(session) for _ in range(3))
 
-    enrolment.cancel(enrolment_id=waiting.pk, actor=waiting.person)
+    enrolment.enrolment_cancel(enrolment_id=waiting.pk, actor=waiting.person)
 
     assert statuses(session) == [
         (seated.person_id, "enrolled"),
@@ -255,7 +255,7 @@ def test_another_applicant_cannot_cancel_an_enrolment(agencies):
     row = enrol_self(session)
 
     with pytest.raises(DomainError) as refused:
-        enrolment.cancel(enrolment_id=row.pk, actor=ApplicantFactory())
+        enrolment.enrolment_cancel(enrolment_id=row.pk, actor=ApplicantFactory())
 
     assert (refused.value.status_code, refused.value.code) == (404, "not_found")
     assert Enrolment.objects.get(pk=row.pk).status == "enrolled"
@@ -266,7 +266,7 @@ def test_more_seats_promote_the_wait_list_in_order(tvto):
     session = SessionFactory(capacity=2)
     rows = [enrol_self(session) for _ in range(5)]
 
-    enrolment.capacity_change(session_id=session.pk, actor=tvto, capacity=4)
+    enrolment.session_capacity_change(session_id=session.pk, actor=tvto, capacity=4)
 
     assert [Enrolment.objects.get(pk=row.pk).status for row in rows] == [
         "enrolled",
@@ -283,7 +283,7 @@ def test_more_seats_than_people_promote_everyone_waiting(tvto):
     session = SessionFactory(capacity=1)
     rows = [enrol_self(session) for _ in range(3)]
 
-    enrolment.capacity_change(session_id=session.pk, actor=tvto, capacity=10)
+    enrolment.session_capacity_change(session_id=session.pk, actor=tvto, capacity=10)
 
     assert {Enrolment.objects.get(pk=row.pk).status for row in rows} == {"enrolled"}
     session.refresh_from_db()
@@ -296,7 +296,7 @@ def test_the_seats_cannot_go_below_the_people_holding_them(tvto):
         enrol_self(session)
 
     with pytest.raises(ValidationError) as refused:
-        enrolment.capacity_change(session_id=session.pk, actor=tvto, capacity=2)
+        enrolment.session_capacity_change(session_id=session.pk, actor=tvto, capacity=2)
 
     assert list(refused.value.message_dict) == ["capacity"]
     session.refresh_from_db()
@@ -308,7 +308,7 @@ def test_the_seats_may_shrink_to_exactly_the_people_holding_them(tvto):
     for _ in range(3):
         enrol_self(session)
 
-    enrolment.capacity_change(session_id=session.pk, actor=tvto, capacity=3)
+    enrolment.session_capacity_change(session_id=session.pk, actor=tvto, capacity=3)
 
     session.refresh_from_db()
     assert (session.capacity, session.enrolled_count) == (3, 3)
@@ -320,7 +320,9 @@ def test_only_tvto_changes_the_seats(agencies):
     enrol_self(session)
 
     with pytest.raises(DomainError) as refused:
-        enrolment.capacity_change(session_id=session.pk, actor=make_staff("DOE", "manager"), capacity=5)
+        enrolment.session_capacity_change(
+            session_id=session.pk, actor=make_staff("DOE", "manager"), capacity=5
+        )
 
     assert refused.value.status_code == 403
     session.refresh_from_db()
@@ -521,7 +523,7 @@ def test_a_result_makes_an_enrolment_impossible_to_cancel(tvto, exam):
     results.results_record(session_id=exam["session"].pk, actor=tvto, scores={exam["full"].pk: ("80", "80")})
 
     with pytest.raises(ConflictError) as refused:
-        enrolment.cancel(enrolment_id=exam["full"].pk, actor=exam["full"].person)
+        enrolment.enrolment_cancel(enrolment_id=exam["full"].pk, actor=exam["full"].person)
 
     assert refused.value.code == "has_result"
     assert Enrolment.objects.get(pk=exam["full"].pk).status == "enrolled"
@@ -541,8 +543,8 @@ def passed(tvto, exam):
 
 
 def test_issuing_twice_issues_once(passed):
-    first = certificates.issue_for_session(session_id=passed["session"].pk)
-    second = certificates.issue_for_session(session_id=passed["session"].pk)
+    first = certificates.certificates_issue_for_session(session_id=passed["session"].pk)
+    second = certificates.certificates_issue_for_session(session_id=passed["session"].pk)
 
     assert (first, second) == (1, 0)
     certificate = Certificate.objects.get()
@@ -553,16 +555,16 @@ def test_issuing_twice_issues_once(passed):
 
 
 def test_issuing_one_enrolment_again_returns_nothing(passed):
-    certificate = certificates.issue(enrolment_id=passed["full"].pk)
+    certificate = certificates.certificate_issue(enrolment_id=passed["full"].pk)
 
-    assert certificates.issue(enrolment_id=passed["full"].pk) is None
-    assert certificates.issue(enrolment_id=passed["also_full"].pk) is None
+    assert certificates.certificate_issue(enrolment_id=passed["full"].pk) is None
+    assert certificates.certificate_issue(enrolment_id=passed["also_full"].pk) is None
     assert list(Certificate.objects.all()) == [certificate]
 
 
 @pytest.fixture
 def certificate(passed):
-    certificates.issue_for_session(session_id=passed["session"].pk)
+    certificates.certificates_issue_for_session(session_id=passed["session"].pk)
     return Certificate.objects.get()
 
 
@@ -576,7 +578,9 @@ def certificate(passed):
 )
 def test_only_tvto_revokes_a_certificate(certificate, make_actor):
     with pytest.raises(DomainError) as refused:
-        certificates.revoke(certificate_id=certificate.pk, actor=make_actor(certificate), reason="جعل")
+        certificates.certificate_revoke(
+            certificate_id=certificate.pk, actor=make_actor(certificate), reason="جعل"
+        )
 
     assert refused.value.status_code == 403
     certificate.refresh_from_db()
@@ -586,7 +590,7 @@ def test_only_tvto_revokes_a_certificate(certificate, make_actor):
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_revoking_needs_a_reason(tvto, certificate, reason):
     with pytest.raises(DomainError) as refused:
-        certificates.revoke(certificate_id=certificate.pk, actor=tvto, reason=reason)
+        certificates.certificate_revoke(certificate_id=certificate.pk, actor=tvto, reason=reason)
 
     assert (refused.value.status_code, refused.value.code) == (400, "reason_required")
     certificate.refresh_from_db()
@@ -597,11 +601,11 @@ def test_tvto_revokes_with_a_reason_once(tvto, certificate, time_machine):
     now = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=TEHRAN)
     time_machine.move_to(now, tick=False)
 
-    certificates.revoke(
+    certificates.certificate_revoke(
         certificate_id=certificate.pk, actor=tvto, reason="  نمره‌ی آزمون عملی اشتباه ثبت شده بود "
     )
     with pytest.raises(ConflictError) as again:
-        certificates.revoke(certificate_id=certificate.pk, actor=tvto, reason="دوباره")
+        certificates.certificate_revoke(certificate_id=certificate.pk, actor=tvto, reason="دوباره")
 
     assert again.value.code == "already_revoked"
     certificate.refresh_from_db()

@@ -53,7 +53,7 @@ def session(agencies):
 
 def enrol(session, tvto, count: int) -> list[Enrolment]:
     return [
-        enrolment_services.enrol(session_id=session.pk, person=ApplicantFactory(), actor=tvto)
+        enrolment_services.enrolment_create(session_id=session.pk, person=ApplicantFactory(), actor=tvto)
         for _ in range(count)
     ]
 

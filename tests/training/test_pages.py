@@ -71,7 +71,9 @@ def enrol_people(session, count: int) -> list[Enrolment]:
     enrolments = []
     for _ in range(count):
         person = ApplicantFactory()
-        enrolments.append(enrolment_services.enrol(session_id=session.pk, person=person, actor=person))
+        enrolments.append(
+            enrolment_services.enrolment_create(session_id=session.pk, person=person, actor=person)
+        )
     return enrolments
 
 
@@ -273,7 +275,7 @@ def test_cancelling_a_seat_promotes_the_first_on_the_wait_list_who_gets_one_emai
     client, applicant, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(capacity=2)
-    mine = enrolment_services.enrol(session_id=session.pk, person=applicant, actor=applicant)
+    mine = enrolment_services.enrolment_create(session_id=session.pk, person=applicant, actor=applicant)
     other = enrol_people(session, 1)[0]
     first, second = enrol_people(session, 2)
     assert (first.status, second.status) == (Enrolment.Status.WAITLISTED, Enrolment.Status.WAITLISTED)
@@ -746,7 +748,7 @@ def test_records_pages_are_for_tvto_only(client, doe_officer, name):
 
 def test_my_training_lists_enrolments_with_position_result_and_certificate(client, applicant, officer):
     finished = SessionFactory(starts_on=days(1), ends_on=days(2))
-    passed = enrolment_services.enrol(session_id=finished.pk, person=applicant, actor=applicant)
+    passed = enrolment_services.enrolment_create(session_id=finished.pk, person=applicant, actor=applicant)
     meeting = results_services.meeting_add(session_id=finished.pk, actor=officer, held_on=days(1))
     results_services.attendance_record(
         meeting_id=meeting.pk, actor=officer, present_enrolment_ids=[passed.pk]
@@ -757,7 +759,7 @@ def test_my_training_lists_enrolments_with_position_result_and_certificate(clien
     )
     full = SessionFactory(capacity=1, starts_on=days(30), ends_on=days(40))
     enrol_people(full, 1)
-    waiting = enrolment_services.enrol(session_id=full.pk, person=applicant, actor=applicant)
+    waiting = enrolment_services.enrolment_create(session_id=full.pk, person=applicant, actor=applicant)
     client.force_login(applicant)
     client.cookies["django_language"] = "en"
 
@@ -819,7 +821,9 @@ def test_my_training_runs_a_fixed_number_of_queries(
         session = SessionFactory(capacity=1, starts_on=days(5 + index), ends_on=days(30 + index))
         if index % 2:
             enrol_people(session, 1)  # the applicant waits behind someone
-        enrolment = enrolment_services.enrol(session_id=session.pk, person=applicant, actor=applicant)
+        enrolment = enrolment_services.enrolment_create(
+            session_id=session.pk, person=applicant, actor=applicant
+        )
         if index % 3 == 0 and enrolment.status == Enrolment.Status.ENROLLED:
             Certificate.objects.create(
                 enrolment=enrolment, serial=f"S-{index}", verification_code=f"code-{index}", issued_on=days(0)

@@ -174,7 +174,7 @@ def test_people_beyond_the_seats_go_onto_the_wait_list_in_the_files_order(office
 
 
 def test_duplicates_already_enrolled_and_missing_names_are_all_reported(officer, session, existing):
-    enrolment_services.enrol(session_id=session.pk, person=existing, actor=existing)
+    enrolment_services.enrolment_create(session_id=session.pk, person=existing, actor=existing)
     staff = make_staff("DOE", national_id=valid_national_id("712345678"))
     before = state()
     upload = csv_file(

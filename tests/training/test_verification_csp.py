@@ -47,7 +47,7 @@ def test_the_verification_pages_render_without_an_inline_style_the_csp_would_blo
     enrolment = Enrolment.objects.create(
         session=SessionFactory(), person=ApplicantFactory(), status="enrolled", passed=True
     )
-    certificate = certificates.issue(enrolment_id=enrolment.pk)
+    certificate = certificates.certificate_issue(enrolment_id=enrolment.pk)
 
     pages = [
         client.get(reverse("training:verify_form")),

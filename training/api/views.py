@@ -151,7 +151,9 @@ class SessionViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], **PLAIN)
     def enrol(self, request, pk=None):
         # The service finds the session itself, so a closed one says why (409) rather than 404.
-        created = run_service(enrolment.enrol, session_id=int(pk), person=request.user, actor=request.user)
+        created = run_service(
+            enrolment.enrolment_create, session_id=int(pk), person=request.user, actor=request.user
+        )
         row = _enrolments_for(request.user).get(pk=created.pk)
         serializer = EnrolmentSerializer(row, context=self.get_serializer_context())
         return Response(serializer.data, status=status.HTTP_201_CREATED)
@@ -293,7 +295,7 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
         row = self.get_object()
         if row.person_id != request.user.pk and not permissions.can_manage_training(request.user):
             raise _forbidden()
-        run_service(enrolment.cancel, enrolment_id=row.pk, actor=request.user)
+        run_service(enrolment.enrolment_cancel, enrolment_id=row.pk, actor=request.user)
         row = self.get_queryset().get(pk=row.pk)
         return Response(EnrolmentSerializer(row, context=self.get_serializer_context()).data)
 
@@ -330,7 +332,7 @@ class CertificateViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run_service(
-            certificates.revoke,
+            certificates.certificate_revoke,
             error_field="reason",
             certificate_id=certificate.pk,
             actor=request.user,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_digits, format_number
 from greenjobs.jalali import format_date
@@ -16,6 +17,7 @@ from greenjobs.text import fold_digits, normalize_persian
 from ..models import Course, Enrolment, Session, TrainingCentre
 from ..permissions import can_manage_training
 from . import enrolment as enrolment_services
+from .transitions import SESSION_FLOW
 
 CENTRE_FIELDS = ("name_fa", "name_en", "kind", "county", "address", "accreditation_number", "is_active")
 COURSE_FIELDS = (
@@ -206,7 +208,7 @@ def session_update(*, session_id: int, actor, data: dict) -> Session:
     session.save(update_fields=[field for field in SESSION_FIELDS if field != "capacity"])
     if new_capacity != original.capacity:
         # The seats change under the enrolment service's rules, so a freed seat promotes the wait list.
-        enrolment_services.capacity_change(session_id=session.pk, actor=actor, capacity=new_capacity)
+        enrolment_services.session_capacity_change(session_id=session.pk, actor=actor, capacity=new_capacity)
     session.refresh_from_db()
     return session
 
@@ -220,12 +222,11 @@ def session_cancel(*, session_id: int, actor) -> Session:
         raise DomainError(_("No such session."), code="not_found", status_code=404)
     if session.status == Session.Status.CANCELLED:
         return session
-    if session.status not in EDITABLE_SESSION_STATUSES:
-        raise ConflictError(_("A finished session cannot be cancelled."), code="finished")
-    if session.enrolments.filter(passed__isnull=False).exists():
-        raise ConflictError(
-            _("Results are recorded for this session; it cannot be cancelled."), code="has_results"
-        )
-    session.status = Session.Status.CANCELLED
-    session.save(update_fields=["status"])
-    return session
+
+    def effects(session, transition, now):
+        if session.enrolments.filter(passed__isnull=False).exists():
+            raise ConflictError(
+                _("Results are recorded for this session; it cannot be cancelled."), code="has_results"
+            )
+
+    return engine.apply(SESSION_FLOW, "cancel", obj=session, actor=actor, effects=effects)

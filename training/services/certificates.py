@@ -8,10 +8,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 
 from ..models import Certificate, Enrolment
 from ..permissions import can_manage_training
+from ..workflow import CERTIFICATE_TRANSITIONS
+from .transitions import CERTIFICATE_FLOW
 
 
 def _next_serial(year: int) -> str:
@@ -21,18 +24,18 @@ def _next_serial(year: int) -> str:
     return f"{prefix}{number:06d}"
 
 
-def issue_for_session(*, session_id: int) -> int:
+def certificates_issue_for_session(*, session_id: int) -> int:
     """Issues the missing certificates of a session's passed enrolments. Safe to run any number of times."""
     issued = 0
     pending = Enrolment.objects.filter(
         session_id=session_id, status=Enrolment.Status.ENROLLED, passed=True, certificate__isnull=True
     ).values_list("pk", flat=True)
     for enrolment_id in list(pending):
-        issued += issue(enrolment_id=enrolment_id) is not None
+        issued += certificate_issue(enrolment_id=enrolment_id) is not None
     return issued
 
 
-def issue(*, enrolment_id: int) -> Certificate | None:
+def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     """The certificate of one passed enrolment, made once: a second call returns None and changes nothing."""
     with transaction.atomic():
         enrolment = (
@@ -49,32 +52,36 @@ def issue(*, enrolment_id: int) -> Certificate | None:
         for _attempt in range(5):
             try:
                 with transaction.atomic():
-                    return Certificate.objects.create(
+                    certificate = Certificate.objects.create(
                         enrolment=enrolment, serial=_next_serial(year),
                         verification_code=secrets.token_urlsafe(18), issued_on=today,
                     )  # fmt: skip
+                    engine.created(
+                        CERTIFICATE_FLOW, certificate, CERTIFICATE_TRANSITIONS["issue"], actor=None
+                    )
+                    return certificate
             except IntegrityError:
                 if Certificate.objects.filter(enrolment=enrolment).exists():
                     return None
         raise ConflictError(_("Could not number the certificate; try again."), code="serial_conflict")
 
 
-@transaction.atomic
-def revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
     if not can_manage_training(actor):
         raise DomainError(_("Only TVTO staff revoke certificates."), code="forbidden", status_code=403)
     if not (reason or "").strip():
         raise DomainError(
             _("Write why the certificate is revoked; the verification page shows it."), code="reason_required"
         )
-    certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-    if certificate.revoked_at:
-        raise ConflictError(_("This certificate is already revoked."), code="already_revoked")
-    certificate.revoked_at = timezone.now()
-    certificate.revoked_reason = reason.strip()
-    certificate.revoked_by = actor
-    certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    return certificate
+
+    def effects(certificate, transition, now):
+        certificate.revoked_at = now
+        certificate.revoked_reason = reason.strip()
+        certificate.revoked_by = actor
+
+    return engine.apply(
+        CERTIFICATE_FLOW, "revoke", obj_id=certificate_id, actor=actor, reason=reason, effects=effects
+    )
 
 
 def mask_name(full_name: str) -> str:

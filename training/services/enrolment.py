@@ -6,11 +6,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
 
 from ..models import Enrolment, Session
 from ..permissions import can_manage_training
+from ..workflow import ENROLMENT_TRANSITIONS
+from .transitions import ENROLMENT_FLOW
 
 
 def _locked_session(session_id: int) -> Session:
@@ -38,6 +41,10 @@ def _enrol_locked(session: Session, person, *, by) -> Enrolment:
         status=Enrolment.Status.ENROLLED if seat else Enrolment.Status.WAITLISTED,
         requested_at=timezone.now(),
     )  # fmt: skip
+    engine.created(
+        ENROLMENT_FLOW, enrolment, ENROLMENT_TRANSITIONS["enrol" if seat else "waitlist"], actor=by,
+        at=enrolment.requested_at,
+    )  # fmt: skip
     if seat:
         session.enrolled_count += 1
         session.save(update_fields=["enrolled_count"])
@@ -45,7 +52,7 @@ def _enrol_locked(session: Session, person, *, by) -> Enrolment:
 
 
 @transaction.atomic
-def enrol(*, session_id: int, person, actor) -> Enrolment:
+def enrolment_create(*, session_id: int, person, actor) -> Enrolment:
     """A person enrols themselves, or TVTO enrols them; never more than the seats, whatever the
     concurrency."""
     if actor.pk != person.pk and not can_manage_training(actor):
@@ -76,18 +83,15 @@ def _promote_locked(session: Session) -> Enrolment | None:
     )
     if first is None:
         return None
-    first.status = Enrolment.Status.ENROLLED
-    first.save(update_fields=["status"])
+    # The wait list's mail goes out with the event (the flow's notify), in this transaction's outbox.
+    engine.apply(ENROLMENT_FLOW, "promote", obj=first, actor=None)
     session.enrolled_count += 1
     session.save(update_fields=["enrolled_count"])
-    from .. import notifications
-
-    notifications.promoted(first.pk)
     return first
 
 
 @transaction.atomic
-def cancel(*, enrolment_id: int, actor) -> Enrolment:
+def enrolment_cancel(*, enrolment_id: int, actor) -> Enrolment:
     enrolment = Enrolment.objects.select_related("session").filter(pk=enrolment_id).first()
     if enrolment is None or (enrolment.person_id != actor.pk and not can_manage_training(actor)):
         raise DomainError(_("No such enrolment."), code="not_found", status_code=404)
@@ -100,8 +104,7 @@ def cancel(*, enrolment_id: int, actor) -> Enrolment:
             _("A result is recorded; this enrolment can no longer be cancelled."), code="has_result"
         )
     was_seated = enrolment.status == Enrolment.Status.ENROLLED
-    enrolment.status = Enrolment.Status.CANCELLED
-    enrolment.save(update_fields=["status"])
+    engine.apply(ENROLMENT_FLOW, "cancel", obj=enrolment, actor=actor)
     if was_seated:
         session.enrolled_count -= 1
         session.save(update_fields=["enrolled_count"])
@@ -110,7 +113,7 @@ def cancel(*, enrolment_id: int, actor) -> Enrolment:
 
 
 @transaction.atomic
-def capacity_change(*, session_id: int, actor, capacity: int) -> Session:
+def session_capacity_change(*, session_id: int, actor, capacity: int) -> Session:
     if not can_manage_training(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     session = _locked_session(session_id)
@@ -127,7 +130,7 @@ def capacity_change(*, session_id: int, actor, capacity: int) -> Session:
 
 
 @transaction.atomic
-def enrol_roster(*, session_id: int, actor, people: list) -> list[Enrolment]:
+def enrolments_create_from_roster(*, session_id: int, actor, people: list) -> list[Enrolment]:
     """Bulk enrolment by TVTO from a checked roster: all in one transaction, in the roster's order."""
     if not can_manage_training(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_digits
 from greenjobs.jalali import format_date
@@ -15,6 +16,8 @@ from greenjobs.outbox.services import enqueue
 
 from ..models import Attendance, Enrolment, Meeting, MeetingEvent, Session
 from ..permissions import can_manage_training
+from ..workflow import SESSION_TRANSITIONS
+from .transitions import SESSION_FLOW
 
 
 def _require_tvto(actor):
@@ -319,8 +322,7 @@ def results_record(*, session_id: int, actor, scores: dict) -> list[Enrolment]:
             ]
         )
         updated.append(enrolment)
-    if session.status in (Session.Status.PLANNED, Session.Status.RUNNING):
-        session.status = Session.Status.FINISHED
-        session.save(update_fields=["status"])
+    if session.status in SESSION_TRANSITIONS["finish"].sources:
+        engine.apply(SESSION_FLOW, "finish", obj=session, actor=actor)
     _issue_certificates_after_commit(session.pk)
     return updated

@@ -262,7 +262,9 @@ def roster_import(*, session_id: int, actor, fileobj, name: str, dry_run: bool =
             raise ConflictError(
                 _("Someone created one of these accounts meanwhile. Check the file again."), code="conflict"
             ) from exc
-        report.enrolments = enrolment_services.enrol_roster(session_id=session.pk, actor=actor, people=users)
+        report.enrolments = enrolment_services.enrolments_create_from_roster(
+            session_id=session.pk, actor=actor, people=users
+        )
     report.seated = sum(1 for e in report.enrolments if e.status == Enrolment.Status.ENROLLED)
     report.waitlisted = len(report.enrolments) - report.seated
     return report

@@ -128,7 +128,9 @@ def certificate_revoke(request, pk):
         messages.error(request, _("Write why the certificate is revoked; the verification page shows it."))
         return _back_to_list(request)
     try:
-        services.revoke(certificate_id=certificate.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        services.certificate_revoke(
+            certificate_id=certificate.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -33,7 +33,7 @@ def enrol(request, pk):
     if not can_enrol(request.user):
         raise PermissionDenied
     try:
-        enrolment = services.enrol(session_id=pk, person=request.user, actor=request.user)
+        enrolment = services.enrolment_create(session_id=pk, person=request.user, actor=request.user)
     except DomainError as exc:
         _raise_for(exc)
         messages.error(request, exc.message)
@@ -57,7 +57,7 @@ def enrol(request, pk):
 @login_required(back_to="training:my_training")
 def cancel(request, pk):
     try:
-        enrolment = services.cancel(enrolment_id=pk, actor=request.user)
+        enrolment = services.enrolment_cancel(enrolment_id=pk, actor=request.user)
     except DomainError as exc:
         _raise_for(exc)
         messages.error(request, exc.message)
