@@ -321,7 +321,7 @@ def project_award(request, pk):
 @require_http_methods(["GET", "POST"])
 def project_cancel(request, pk):
     project = _project_or_404(request, pk)
-    if not services.can_manage(request.user, project.lead_agency_id):
+    if not can_manage_initiative(request.user, project.lead_agency_id):
         raise PermissionDenied
     form = ProjectCancelForm(request.POST or None, initial={"expected_status": project.status})
     if request.method == "POST" and form.is_valid():
