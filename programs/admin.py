@@ -90,7 +90,14 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "created_by", "created_at", "status", "created_count", "skipped_count")
+    list_display = (
+        "original_name",
+        "requested_by",
+        "requested_at",
+        "status",
+        "created_count",
+        "skipped_count",
+    )
     list_filter = ("status",)
 
     def has_change_permission(self, request, obj=None):

@@ -31,7 +31,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if not REDIS_URL:
     # A broker that needs no server: messages are files under var/celery, read by the worker that
     # scripts/run.sh starts (`celery -A greenjobs worker -B`). Results and the cache live on disk
-    # too, so what the worker writes (import progress, e-mail de-duplication) the server reads.
+    # too, so what the worker writes there (e-mail de-duplication) the server reads.
     CELERY_DIR = BASE_DIR / "var" / "celery"
     for folder in ("queue", "control", "results"):
         (CELERY_DIR / folder).mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin
+from greenjobs.spreadsheets import check_size
 
 from ..services.imports import MAX_ROWS, max_upload_bytes
 
@@ -23,10 +24,5 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > max_upload_bytes():
-            raise forms.ValidationError(
-                _("The file is too large: at most %(limit)s MB is accepted.")
-                % {"limit": format_number(max_upload_bytes() // (1024 * 1024))},
-                code="file_too_large",
-            )
+        check_size(uploaded, max_upload_bytes())
         return uploaded

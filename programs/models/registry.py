@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenjobs import notes
 from greenjobs.bilingual import Bilingual
+from greenjobs.jobs import Job
 from greenjobs.text import search_key
 from greenjobs.validators import validate_business_id, validate_national_id
 
@@ -435,7 +436,7 @@ class AssessmentItem(models.Model):
         return (self.reduction * 100 / self.baseline).quantize(Decimal("0.1"))
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     """A bulk import of existing registrations from a spreadsheet, run in the background."""
 
     class Status(models.TextChoices):
@@ -444,22 +445,20 @@ class ImportJob(models.Model):
         SUCCEEDED = "succeeded", _("Imported")
         FAILED = "failed", _("Failed")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Always someone's: the uploader's rights are checked again when the job runs.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     original_name = models.CharField(max_length=200)
     stored_name = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
+        ordering = ["-requested_at"]
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 
@@ -470,4 +469,7 @@ class ImportJob(models.Model):
     def progress_percent(self) -> int:
         if self.status == self.Status.SUCCEEDED:
             return 100
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+        return self.rows_percent(self.processed_rows)
+
+    def rows_percent(self, done: int) -> int:
+        return int(done * 100 / self.total_rows) if self.total_rows else 0

@@ -14,7 +14,6 @@ from greenjobs import spreadsheets
 from greenjobs.exceptions import DomainError
 
 from ..forms.imports import ImportUploadForm
-from ..models import ImportJob
 from ..permissions import can_import
 from ..services import imports
 
@@ -68,10 +67,9 @@ def import_list(request):
 
 def _job_context(request, pk: int) -> dict:
     job = get_object_or_404(imports.import_jobs_for(request.user), pk=pk)
-    job.processed_rows = imports.live_processed_rows(job)
     return {
         "job": job,
-        "finished": job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED),
+        "finished": job.is_finished,
         "job_errors": imports.describe_errors(job.errors),
     }
 

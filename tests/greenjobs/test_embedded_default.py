@@ -98,5 +98,5 @@ def test_the_local_settings_hand_tasks_to_a_worker_through_a_broker():
 
     assert result.returncode == 0, result.stderr
     # not eager: the request only enqueues; the worker, over files on disk, does the work, and
-    # what it writes to the cache (import progress) the server reads.
+    # what it writes to the cache the server reads.
     assert result.stdout.splitlines() == ["False filesystem:// FileBasedCache", "http://192.0.2.7:18801 True"]

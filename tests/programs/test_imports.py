@@ -7,10 +7,9 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from programs import seed as programs_seed
 from programs import tasks
 from programs.models import Business, GreenJob, ImportJob, RegistrationEvent
 from programs.services import imports
+from programs.services.imports import jobs as import_jobs
 from tests.factories import (
     MINIMAL_PDF,
     ApplicantFactory,
@@ -492,7 +492,7 @@ def test_an_officer_imports_through_the_page_and_follows_the_job(
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("programs:import_detail", args=[job.pk])
-    assert job.created_by == officer
+    assert job.requested_by == officer
     content = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-created">۳</dd>' in content
     assert 'value="100"' in content
@@ -519,7 +519,7 @@ def test_others_may_not_import_and_nothing_is_created(who, agencies, applicant, 
         "programme_manager": ProgrammeManagerFactory,
     }[who]()
     job = ImportJob.objects.create(
-        created_by=make_staff("DOE", "officer"), original_name="a.csv", stored_name="x"
+        requested_by=make_staff("DOE", "officer"), original_name="a.csv", stored_name="x"
     )
     before = counts()
     client.force_login(user)
@@ -544,7 +544,7 @@ def test_others_may_not_import_and_nothing_is_created(who, agencies, applicant, 
 
 
 def test_anonymous_people_are_sent_to_sign_in(agencies, client, officer):
-    job = ImportJob.objects.create(created_by=officer, original_name="a.csv", stored_name="x")
+    job = ImportJob.objects.create(requested_by=officer, original_name="a.csv", stored_name="x")
     for url in (
         reverse("programs:import_list"),
         reverse("programs:import_detail", args=[job.pk]),
@@ -558,7 +558,7 @@ def test_anonymous_people_are_sent_to_sign_in(agencies, client, officer):
 
 def test_the_progress_partial_reflects_the_processed_rows_and_polls_until_finished(officer, client):
     job = ImportJob.objects.create(
-        created_by=officer, original_name="a.csv", stored_name="x", status="running", total_rows=10,
+        requested_by=officer, original_name="a.csv", stored_name="x", status="running", total_rows=10,
         processed_rows=4,
     )  # fmt: skip
     client.force_login(officer)
@@ -572,8 +572,8 @@ def test_the_progress_partial_reflects_the_processed_rows_and_polls_until_finish
     assert "4 of 10 rows (40%)" in running
     assert f'hx-get="{url}" hx-trigger="every 1s" hx-swap="outerHTML"' in running
 
-    # while the writing transaction is open, the count comes from the cache
-    cache.set(f"programs:import-progress:{job.pk}", 7)
+    # the worker writes the count on the row as the rows go in, and the page reads the row
+    job.advance(70, processed_rows=7)
     assert 'value="70"' in client.get(url).content.decode()
 
     ImportJob.objects.filter(pk=job.pk).update(status="succeeded", processed_rows=10, created_count=10)
@@ -581,6 +581,35 @@ def test_the_progress_partial_reflects_the_processed_rows_and_polls_until_finish
     assert 'value="100"' in finished
     assert "hx-trigger" not in finished
     assert 'data-testid="import-created">10</dd>' in finished
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time")
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_is_on_the_job_row_while_the_rows_are_still_being_written(agencies, monkeypatch):
+    programs_seed.load()  # transactional tests flush the migration's reference data
+    officer = make_staff("DOE", "officer")
+    applicant = ApplicantFactory(national_id=valid_national_id("046000002"))
+    seen_from_outside = []
+    side = connections.create_connection("default")
+    create_business = import_jobs._create_business
+
+    def create_and_look(**kwargs):
+        with side.cursor() as cursor:
+            cursor.execute("SELECT status, processed_rows, progress FROM programs_importjob")
+            seen_from_outside.append(cursor.fetchone())
+        return create_business(**kwargs)
+
+    monkeypatch.setattr(import_jobs, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(import_jobs, "_create_business", create_and_look)
+    try:
+        job = imports.import_create_job(actor=officer, uploaded=csv_upload(three_rows(applicant.national_id)))
+    finally:
+        side.close()
+
+    # no business is committed before the last one is written, but the page sees the rows go in
+    assert seen_from_outside == [("running", 0, 0), ("running", 1, 33), ("running", 2, 66)]
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.progress, job.created_count) == ("succeeded", 3, 100, 3)
 
 
 def test_a_task_run_twice_for_one_job_imports_once(officer, applicant):
@@ -599,7 +628,7 @@ def test_the_import_list_runs_a_constant_number_of_queries(officer, client, djan
     def add_jobs(count):
         for index in range(count):
             ImportJob.objects.create(
-                created_by=make_staff("DOE", "officer"), original_name=f"file-{index}.csv", stored_name="x",
+                requested_by=make_staff("DOE", "officer"), original_name=f"file-{index}.csv", stored_name="x",
                 status="succeeded", total_rows=5, processed_rows=5, created_count=5,
             )  # fmt: skip
 

@@ -5,7 +5,6 @@ without an account get an applicant account that cannot sign in until they are g
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,12 +19,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Kind
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_digits, format_number
-from greenjobs.spreadsheets import column_positions
+from greenjobs.spreadsheets import Column, Schema, as_text
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_mobile, normalize_national_id
-
-# The spreadsheet reading is the registry import's: same encodings, same checks on disguised files.
-from programs.services.imports import IGNORED_HEADERS, _key, _read_csv, _read_xlsx
 
 from ..models import Enrolment, Session
 from ..permissions import can_manage_training
@@ -34,42 +30,33 @@ from . import enrolment as enrolment_services
 User = get_user_model()
 
 MAX_ROWS = 1000
-EXTENSIONS = (".csv", ".xlsx")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header_fa: str
-    help: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = (
     Column(
         "national_id", "کد ملی", gettext_lazy("10 digits, Persian or Latin."), required=True,
-        aliases=("کدملی", "شماره ملی", "national id"),
+        aliases=("کدملی", "شماره ملی", "national id"), parse=as_text,
     ),
     Column(
         "first_name", "نام", gettext_lazy("Required when the person has no account yet."), required=True,
-        aliases=("first name",),
+        aliases=("first name",), parse=as_text,
     ),
     Column(
         "last_name", "نام خانوادگی", gettext_lazy("Required when the person has no account yet."),
-        required=True, aliases=("نام‌خانوادگی", "فامیلی", "فامیل", "last name", "surname"),
+        required=True, aliases=("نام‌خانوادگی", "فامیلی", "فامیل", "last name", "surname"), parse=as_text,
     ),
     Column(
         "mobile", "موبایل", gettext_lazy("For example 0912 345 6789; may be left empty."),
-        aliases=("تلفن همراه", "شماره همراه", "شماره موبایل", "همراه"),
+        aliases=("تلفن همراه", "شماره همراه", "شماره موبایل", "همراه"), parse=as_text,
     ),
     Column(
         "email", "رایانامه", gettext_lazy("May be left empty."),
-        aliases=("ایمیل", "پست الکترونیک", "پست الکترونیکی", "e-mail"),
+        aliases=("ایمیل", "پست الکترونیک", "پست الکترونیکی", "e-mail"), parse=as_text,
     ),
 )  # fmt: skip
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+# The row checks read every cell as text, an Excel date cell included.
+SCHEMA = Schema(COLUMNS, max_rows=MAX_ROWS)
 
 
 @dataclass
@@ -99,60 +86,7 @@ class RosterReport:
 
 def parse_roster(fileobj, name: str) -> list[dict]:
     """The data rows as dicts keyed by column, each with `_row`, its spreadsheet row (the header is row 1)."""
-    if Path(name or "").suffix.lower() not in EXTENSIONS:
-        raise ValidationError(
-            _(
-                "Only CSV (UTF-8) and Excel (.xlsx) files are accepted. "
-                "In Excel, use “Save as” and choose one of them."
-            ),
-            code="file_type",
-        )
-    fileobj.seek(0)
-    data = fileobj.read()
-    fileobj.seek(0)
-    if not data:
-        raise ValidationError(_("The file is empty."), code="empty_file")
-    table = _read_csv(data) if name.lower().endswith(".csv") else _read_xlsx(data)
-    return _rows_from_table(table)
-
-
-def _header_lookup() -> dict[str, str]:
-    lookup = {}
-    for column in COLUMNS:
-        for title in (column.key, column.header_fa, *column.aliases):
-            lookup[_key(title)] = column.key
-    return lookup
-
-
-def _rows_from_table(table: list[list]) -> list[dict]:
-    if not table or not any(str(cell).strip() for cell in table[0]):
-        raise ValidationError(_("The first row must hold the column names."), code="no_header")
-    positions = column_positions(
-        table[0],
-        lookup=_header_lookup(),
-        key=_key,
-        ignored={_key(title) for title in IGNORED_HEADERS},
-        required=[column.key for column in COLUMNS if column.required],
-    )
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = dict.fromkeys(COLUMN_KEYS, "")
-        for index, key in positions.items():
-            if index < len(cells):
-                values[key] = str(cells[index] if cells[index] is not None else "").strip()
-        if not any(values.values()):
-            continue
-        if len(rows) == MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": format_number(MAX_ROWS)},
-                code="too_many_rows",
-            )
-        values["_row"] = number
-        rows.append(values)
-    if not rows:
-        raise ValidationError(_("The file has no rows below the column names."), code="no_rows")
-    return rows
+    return SCHEMA.read(fileobj, name)
 
 
 # --- checking -----------------------------------------------------------------------------------------------
