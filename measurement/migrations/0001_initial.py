@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('programs', '0006_indicators_and_reports_move_to_measurement'),
+        ('programs', '0007_indicators_and_reports_move_to_measurement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     stay as they are (the models name them), so only Django's picture of the models changes here."""
 
     dependencies = [
-        ('programs', '0005_report_heartbeat'),
+        ('programs', '0006_importjob_job_base'),
     ]
 
     operations = [
