@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
-from greenjobs.permissions import login_required, role_required
+from greenjobs.permissions import login_required
 
-from . import selectors, services
+from . import services
 from .forms import (
     LoginForm,
     PasswordChangeForm,
@@ -97,21 +97,14 @@ def dashboard(request):
     """Sends each person to the landing page of their role."""
     user = request.user
     if user.is_applicant:
-        return redirect("accounts:applicant_dashboard")
+        return redirect("measurement:applicant_dashboard")
     if user.is_agency_staff:
-        return redirect("agencies:staff_dashboard")
+        return redirect("measurement:staff_dashboard")
     if user.is_programme_manager:
-        return redirect("agencies:programme_dashboard")
+        return redirect("measurement:programme_dashboard")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "403.html", status=403)
-
-
-@role_required("applicant")
-def applicant_dashboard(request):
-    return render(
-        request, "accounts/applicant_dashboard.html", selectors.applicant_dashboard(user=request.user)
-    )
 
 
 password_change = auth_views.PasswordChangeView.as_view(

@@ -35,6 +35,7 @@ app.conf.beat_schedule = {
     },
     # Jalali months start on different Gregorian days; running daily and letting the service decide
     # (one report per ended month and quarter, never twice) keeps the schedule simple and correct.
+    # The report tasks live in measurement.tasks under the names they had in programs.tasks.
     "progress-reports": {
         "task": "programs.tasks.schedule_reports",
         "schedule": crontab(hour=2, minute=0),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("loans/", include("incentives.urls")),
     path("training/", include("training.urls")),
+    path("", include("measurement.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

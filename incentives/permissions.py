@@ -1,11 +1,13 @@
 """Who may see and act on loan applications. Pages, API and services all ask here."""
 
+from django.db.models import F, Q
+
 from accounts.permissions import is_applicant, is_programme_manager
 from agencies.permissions import agency_of, is_mcls, membership_of
 from greenjobs.permissions import register_rule
 
 from .models import LoanApplication, Stage
-from .workflow import MOVES, role_may
+from .workflow import MOVES, PAYMENT, REPAYING_STAGES, Move, role_may
 
 # What each agency's staff work on: DOE sees the environmental stage onwards; MCLS the whole pipeline.
 DOE_VISIBLE = (
@@ -76,6 +78,53 @@ def can_apply(user) -> bool:
 def has_staff_panel(user, application) -> bool:
     """The staff panel on an application's page: agency staff, never on their own application."""
     return user is not None and application.applicant_id != user.pk and membership_of(user) is not None
+
+
+# --- what a member of staff can do on an application: the staff panel's buttons and forms ------------------
+
+
+def _staff_moves(user) -> list[Move]:
+    return [m for m in MOVES.values() if role_may(m, user)]
+
+
+def acts_on_applications(user) -> bool:
+    """Whether this person's role has any action on any application (DOE officers only follow them)."""
+    return bool(_staff_moves(user)) or can_record_payments(user)
+
+
+def staff_actions(application, user) -> list[str]:
+    """The names of the staff panel's actions this person has on this application: the moves of their role
+    (a tranche only while some of the loan is left to pay out) and, at the money desk, a payment.
+
+    `actionable_filter` is the same rule as a query filter; a test holds the two together.
+    """
+    if user is None or not user.is_authenticated or application.applicant_id == user.pk:
+        return []
+    names = []
+    for move in _staff_moves(user):
+        if application.stage not in move.sources:
+            continue
+        if move.name == "disburse" and application.approved_amount <= application.disbursed_amount:
+            continue
+        names.append(move.name)
+    if application.stage in REPAYING_STAGES and can_record_payments(user):
+        names.append(PAYMENT)
+    return names
+
+
+def actionable_filter(user) -> Q:
+    """The applications on which `staff_actions` offers this person something, as a filter."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for move in _staff_moves(user):
+        stages = Q(stage__in=move.sources)
+        if move.name == "disburse":
+            stages &= Q(approved_amount__gt=F("disbursed_amount"))
+        condition |= stages
+    if can_record_payments(user):
+        condition |= Q(stage__in=REPAYING_STAGES)
+    return condition & ~Q(applicant=user)
 
 
 def register_rules() -> None:

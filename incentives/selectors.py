@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from . import permissions
 from .models import ApplicationEvent, Instalment, LoanApplication, LoanScheme, Stage
-from .workflow import actionable_filter
+from .permissions import actionable_filter
 
 # Which stages each staff queue shows, by agency and role.
 STAFF_QUEUES = {

@@ -5,7 +5,6 @@
 application.
 """
 
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs import workflow as engine
@@ -14,7 +13,6 @@ from greenjobs.workflow import OWNER, SYSTEM, Transition
 
 from .models import WITHDRAWABLE_STAGES
 from .models import Stage as S
-from .permissions import can_record_payments
 
 # A move is a transition of the engine; `who` is "owner", "system" or the agency code, with its `roles`.
 Move = Transition
@@ -84,47 +82,3 @@ def available_moves(application, user) -> list[Move]:
 DISBURSING_STAGES = MOVES["disburse"].sources
 REPAYING_STAGES = (S.REPAYING, S.IN_ARREARS)
 PAYMENT = "payment"  # the money desk's form on a loan under repayment; not a stage change
-
-
-def _staff_moves(user) -> list[Move]:
-    return [m for m in MOVES.values() if role_may(m, user)]
-
-
-def acts_on_applications(user) -> bool:
-    """Whether this person's role has any action on any application (DOE officers only follow them)."""
-    return bool(_staff_moves(user)) or can_record_payments(user)
-
-
-def staff_actions(application, user) -> list[str]:
-    """The names of the staff panel's actions this person has on this application: the moves of their role
-    (a tranche only while some of the loan is left to pay out) and, at the money desk, a payment.
-
-    `actionable_filter` is the same rule as a query filter; a test holds the two together.
-    """
-    if user is None or not user.is_authenticated or application.applicant_id == user.pk:
-        return []
-    names = []
-    for move in _staff_moves(user):
-        if application.stage not in move.sources:
-            continue
-        if move.name == "disburse" and application.approved_amount <= application.disbursed_amount:
-            continue
-        names.append(move.name)
-    if application.stage in REPAYING_STAGES and can_record_payments(user):
-        names.append(PAYMENT)
-    return names
-
-
-def actionable_filter(user) -> Q:
-    """The applications on which `staff_actions` offers this person something, as a filter."""
-    if user is None or not user.is_authenticated:
-        return Q(pk__in=[])
-    condition = Q(pk__in=[])
-    for move in _staff_moves(user):
-        stages = Q(stage__in=move.sources)
-        if move.name == "disburse":
-            stages &= Q(approved_amount__gt=F("disbursed_amount"))
-        condition |= stages
-    if can_record_payments(user):
-        condition |= Q(stage__in=REPAYING_STAGES)
-    return condition & ~Q(applicant=user)

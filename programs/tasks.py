@@ -32,24 +32,3 @@ def expire_registrations() -> int:
 @shared_task(time_limit=30 * 60, soft_time_limit=29 * 60, acks_late=True)
 def run_import(job_id: int) -> str:
     return imports.import_run(job_id=job_id)
-
-
-@shared_task(bind=True, time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True, max_retries=2)
-def generate_report(self, job_id: int) -> str:
-    from .services import reports
-
-    return reports.report_run(job_id=job_id)
-
-
-@shared_task(time_limit=60)
-def recover_stalled_reports() -> dict:
-    from .services import reports
-
-    return reports.reports_recover_stalled()
-
-
-@shared_task(time_limit=120)
-def schedule_reports() -> int:
-    from .services import reports
-
-    return len(reports.reports_schedule())

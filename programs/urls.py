@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, occupations, queue, registrations, reports, targets
+from .views import imports, occupations, queue, registrations
 from .views import initiatives as initiative_views
 
 app_name = "programs"
@@ -49,10 +49,6 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/template.csv", imports.import_template, name="import_template"),
-    # The steering committee's indicators: yearly targets and hand-entered figures.
-    path("indicators/", targets.indicator_list, name="indicator_list"),
-    path("indicators/<int:pk>/target/", targets.target_set, name="target_set"),
-    path("indicators/<int:pk>/manual-value/", targets.manual_value_set, name="manual_value_set"),
     # Joint initiatives and their milestones; G6 projects with their bids, ranking and award.
     path("initiatives/", initiative_views.initiative_list, name="initiative_list"),
     path("initiatives/new/", initiative_views.initiative_create, name="initiative_create"),
@@ -70,26 +66,4 @@ urlpatterns = [
     path("projects/<int:pk>/bids/new/", initiative_views.bid_add, name="bid_add"),
     path("projects/<int:pk>/award/", initiative_views.project_award, name="project_award"),
     path("projects/<int:pk>/cancel/", initiative_views.project_cancel, name="project_cancel"),
-    # Progress reports against the memorandum's goals (programme and agency managers).
-    path("reports/", reports.report_list, name="report_list"),
-    path(
-        "reports/<int:pk>/",
-        reports.report_detail,
-        name="report_detail",
-    ),
-    path(
-        "reports/<int:pk>/progress/",
-        reports.report_progress,
-        name="report_progress",
-    ),
-    path(
-        "reports/<int:pk>/download/",
-        reports.report_download,
-        name="report_download",
-    ),
-    path(
-        "reports/<int:pk>/export/<str:fmt>/",
-        reports.report_export,
-        name="report_export",
-    ),
 ]

@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 
 from agencies import seed
+from measurement import seed_indicators
 from programs import seed as programs_seed
-from programs import seed_indicators
 
 
 def pytest_collection_modifyitems(config, items):

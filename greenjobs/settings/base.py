@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "programs",
     "incentives",
     "training",
+    "measurement",
 ]
 
 MIDDLEWARE = [

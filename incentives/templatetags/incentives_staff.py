@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, TransitionForm
 from ..models import Stage
-from ..permissions import has_staff_panel
-from ..workflow import MOVES, PAYMENT, REPAYING_STAGES, STAGE_SLA_DAYS, staff_actions
+from ..permissions import has_staff_panel, staff_actions
+from ..workflow import MOVES, PAYMENT, REPAYING_STAGES, STAGE_SLA_DAYS
 
 register = template.Library()
 

@@ -16,9 +16,10 @@ from greenjobs.templatetags.portal import rial
 
 from .. import permissions, selectors
 from ..forms.staff import ContractForm, DisbursementForm, PaymentForm, QueueFilterForm, TransitionForm
+from ..permissions import acts_on_applications
 from ..services import applications as services
 from ..services import repayments
-from ..workflow import MOVES, STAGE_SLA_DAYS, acts_on_applications
+from ..workflow import MOVES, STAGE_SLA_DAYS
 from .applicant import application_page
 
 QUEUE_PAGE_SIZE = 25

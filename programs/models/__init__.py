@@ -1,4 +1,3 @@
-from .indicators import Indicator, IndicatorTarget, ManualValue, ReportJob
 from .initiatives import Bid, Initiative, Milestone, Project, ProjectEvent
 from .registry import (
     CATEGORY_UNITS,
@@ -22,7 +21,7 @@ from .registry import (
 
 __all__ = [
     "CATEGORY_UNITS", "Assessment", "AssessmentItem", "Bid", "Business", "BusinessDocument", "County",
-    "DocumentKind", "GreenJob", "GreenOccupation", "ImportJob", "Indicator", "IndicatorTarget", "Initiative",
-    "LegalForm", "ManualValue", "Milestone", "OccupationKind", "Project", "ProjectEvent", "RegistrationEvent",
-    "RegistrationStatus", "ReportJob", "RequirementCategory", "Sector", "Unit",
+    "DocumentKind", "GreenJob", "GreenOccupation", "ImportJob", "Initiative",
+    "LegalForm", "Milestone", "OccupationKind", "Project", "ProjectEvent", "RegistrationEvent",
+    "RegistrationStatus", "RequirementCategory", "Sector", "Unit",
 ]  # fmt: skip

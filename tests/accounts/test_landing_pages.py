@@ -18,13 +18,13 @@ ROLES = {
     "anonymous": lambda: None,
 }
 OWN_PAGE = {
-    "applicant": "accounts:applicant_dashboard",
-    "doe_officer": "agencies:staff_dashboard",
-    "mcls_reviewer": "agencies:staff_dashboard",
-    "tvto_officer": "agencies:staff_dashboard",
-    "programme_manager": "agencies:programme_dashboard",
+    "applicant": "measurement:applicant_dashboard",
+    "doe_officer": "measurement:staff_dashboard",
+    "mcls_reviewer": "measurement:staff_dashboard",
+    "tvto_officer": "measurement:staff_dashboard",
+    "programme_manager": "measurement:programme_dashboard",
 }
-PAGES = ["accounts:applicant_dashboard", "agencies:staff_dashboard", "agencies:programme_dashboard"]
+PAGES = ["measurement:applicant_dashboard", "measurement:staff_dashboard", "measurement:programme_dashboard"]
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_a_staff_account_without_an_agency_is_refused_the_staff_dashboard(client
     assert staff.kind == Kind.AGENCY_STAFF
     client.force_login(staff)
 
-    response = client.get(reverse("agencies:staff_dashboard"))
+    response = client.get(reverse("measurement:staff_dashboard"))
 
     assert response.status_code == 403
 
@@ -89,7 +89,7 @@ def test_a_deactivated_membership_loses_the_staff_dashboard(client, agencies):
     staff.membership.save()
     client.force_login(staff)
 
-    response = client.get(reverse("agencies:staff_dashboard"))
+    response = client.get(reverse("measurement:staff_dashboard"))
 
     assert response.status_code == 403
 
@@ -98,7 +98,7 @@ def test_a_deactivated_membership_loses_the_staff_dashboard(client, agencies):
 def test_the_staff_dashboard_shows_the_own_agency_and_only_its_obligations(client, agencies, code):
     client.force_login(make_staff(code, StaffRole.OFFICER))
 
-    response = client.get(reverse("agencies:staff_dashboard"))
+    response = client.get(reverse("measurement:staff_dashboard"))
 
     content = response.content.decode()
     assert f'<h1 class="h3 mb-4">{escape(agencies[code].name_fa)}</h1>' in content
@@ -116,7 +116,7 @@ def test_the_staff_dashboard_in_english_shows_the_english_texts(client, agencies
     client.cookies["django_language"] = "en"
     client.force_login(make_staff("MCLS", StaffRole.REVIEWER))
 
-    content = client.get(reverse("agencies:staff_dashboard")).content.decode()
+    content = client.get(reverse("measurement:staff_dashboard")).content.decode()
 
     assert escape(agencies["MCLS"].name_en) in content
     for obligation in Obligation.objects.filter(agency__code="MCLS"):
@@ -128,7 +128,7 @@ def test_the_staff_dashboard_in_english_shows_the_english_texts(client, agencies
 def test_the_programme_dashboard_shows_all_three_agencies(client, agencies):
     client.force_login(ProgrammeManagerFactory())
 
-    response = client.get(reverse("agencies:programme_dashboard"))
+    response = client.get(reverse("measurement:programme_dashboard"))
 
     content = response.content.decode()
     for agency in agencies.values():
@@ -144,7 +144,7 @@ def test_the_programme_dashboard_counts_accounts(client, agencies):
     client.cookies["django_language"] = "en"
     client.force_login(ProgrammeManagerFactory())
 
-    response = client.get(reverse("agencies:programme_dashboard"))
+    response = client.get(reverse("measurement:programme_dashboard"))
 
     assert response.context["accounts"] == {"applicants": 3, "verified_applicants": 2, "staff": 1}
     assert [agency.staff_count for agency in response.context["agencies"]] == [1, 0, 0]
@@ -163,7 +163,7 @@ def test_the_applicant_dashboard_lists_their_own_certificates_only(client, agenc
     applicant = get_user_model().objects.get(username="applicant")
     client.force_login(applicant)
 
-    html = client.get(reverse("accounts:applicant_dashboard")).content.decode()
+    html = client.get(reverse("measurement:applicant_dashboard")).content.decode()
 
     own = Certificate.objects.filter(enrolment__person=applicant)
     others = Certificate.objects.exclude(enrolment__person=applicant)

@@ -283,7 +283,7 @@ def test_a_signed_in_person_changes_their_password_and_stays_signed_in(client):
     applicant.refresh_from_db()
     assert applicant.check_password(NEW_PASSWORD)
     assert signed_in_as(client) == str(applicant.pk)
-    assert client.get(reverse("accounts:applicant_dashboard")).status_code == 200
+    assert client.get(reverse("measurement:applicant_dashboard")).status_code == 200
 
 
 def test_a_password_change_with_the_wrong_old_password_changes_nothing(client):

@@ -155,7 +155,7 @@ def test_each_dashboard_count_is_the_work_its_pages_offer_and_links_to_exactly_i
     assert {names_of["loan"].get(pk, pk) for pk in loans} == expected_loans
 
     # when: the dashboard
-    dashboard = client.get(reverse("agencies:staff_dashboard")).content.decode()
+    dashboard = client.get(reverse("measurement:staff_dashboard")).content.decode()
 
     # then: its counts are exactly that work, and each link lists exactly it
     agency = role[0]
@@ -198,7 +198,7 @@ def test_each_dashboard_count_is_the_work_its_pages_offer_and_links_to_exactly_i
 def test_the_doe_officer_is_not_told_that_loans_wait_for_them(client, world):
     client.force_login(world["staff"][("DOE", StaffRole.OFFICER)])
 
-    dashboard = client.get(reverse("agencies:staff_dashboard")).content.decode()
+    dashboard = client.get(reverse("measurement:staff_dashboard")).content.decode()
     queue = client.get(reverse("incentives:queue"), {"ready": "1"}).content.decode()
 
     assert shown_count(dashboard, "loan-work") == 0

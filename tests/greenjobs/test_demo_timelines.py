@@ -21,8 +21,8 @@ from accounts.models import Kind
 from agencies import seed as agencies_seed
 from greenjobs import notes
 from incentives.models import ApplicationEvent, LoanApplication, LoanScheme, Stage
+from measurement import seed_indicators
 from programs import seed as programs_seed
-from programs import seed_indicators
 from programs.models import (
     Assessment,
     Business,

@@ -22,7 +22,7 @@ from django.urls import reverse
 from accounts.models import User
 from greenjobs.celery import app
 from greenjobs.outbox.models import OutboxMessage
-from programs.models import ReportJob
+from measurement.models import ReportJob
 from tests.accounts.test_sign_up import sign_up_data
 from tests.factories import PASSWORD, ApplicantFactory, ProgrammeManagerFactory, ready_to_submit
 from tests.utils import real_worker, wait_until
@@ -124,7 +124,7 @@ def test_writes_answer_success_while_redis_is_down_and_their_work_is_delivered_o
         )
         signed_up = visitor.post(reverse("accounts:sign_up"), sign_up_data())
         requested = manager_client.post(
-            reverse("programs:report_list"), {"period": "1405-Q3", "language": "fa"}
+            reverse("measurement:report_list"), {"period": "1405-Q3", "language": "fa"}
         )
 
         # then: each answers success, and its write is there
@@ -132,12 +132,12 @@ def test_writes_answer_success_while_redis_is_down_and_their_work_is_delivered_o
         assert signed_up.status_code == 302 and signed_up["Location"] == reverse("accounts:sign_up_done")
         job = ReportJob.objects.get()
         assert requested.status_code == 302
-        assert requested["Location"] == reverse("programs:report_detail", args=[job.pk])
+        assert requested["Location"] == reverse("measurement:report_detail", args=[job.pk])
         business.refresh_from_db()
         assert business.status == "submitted"
         assert User.objects.filter(email="narges.salehi@example.ir", email_verified_at__isnull=True).exists()
         # and the pages that only read keep answering
-        assert visitor.get(reverse("agencies:public_dashboard")).status_code == 200
+        assert visitor.get(reverse("measurement:public_dashboard")).status_code == 200
         assert visitor.get(reverse("training:verify", args=["NO-SUCH-CODE"])).status_code == 404
         token = visitor.post("/api/v1/auth/token/", {"username": reader.username, "password": PASSWORD})
         assert token.status_code == 200 and token.json()["token"]

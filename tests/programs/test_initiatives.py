@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from agencies.models import Goal
 from greenjobs.exceptions import ConflictError, DomainError
+from measurement.periods import Period
+from measurement.services.reports import build_snapshot
 from programs.models import Initiative, Milestone
 from programs.selectors.initiatives import initiative_detail, initiative_list, late_milestones
 from programs.services import initiatives as services
@@ -552,9 +554,6 @@ def test_late_milestones_cost_one_query_however_many(agencies, django_assert_num
 
 
 def test_the_progress_report_lists_the_same_late_milestones_as_the_selector(milestones):
-    from programs.periods import Period
-    from programs.services.reports import build_snapshot
-
     snapshot = build_snapshot(Period.containing(TODAY, "year"))
 
     assert sorted(row["title"] for row in snapshot["late_milestones"]) == sorted(

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 
 from agencies.models import Agency
 from greenjobs.exceptions import ConflictError, DomainError
-from programs import demo_initiatives, indicators
+from measurement import indicators
+from programs import demo_initiatives
 from programs.models import Bid, Initiative, Milestone, Project, ProjectEvent
 from programs.ranking import formula_text, normalised_weights, ranking
 from programs.services import initiatives as services

@@ -9,8 +9,9 @@ from accounts import demo as accounts_demo
 from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
+from measurement import seed_indicators
 from programs import demo as programs_demo
-from programs import demo_initiatives, seed_indicators
+from programs import demo_initiatives
 from training import demo as training_demo
 
 

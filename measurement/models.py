@@ -1,0 +1,150 @@
+"""The measurement of the memorandum: indicators per goal, yearly targets, hand-entered values, reports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from greenjobs.bilingual import Bilingual
+
+
+class Indicator(Bilingual, models.Model):
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("Computed from the portal's records")
+        MANUAL = "manual", _("Entered by a person")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    goal = models.ForeignKey(
+        "agencies.Goal", on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
+    )
+    name_fa = models.CharField(_("name (Persian)"), max_length=250)
+    name_en = models.CharField(_("name (English)"), max_length=250)
+    unit_fa = models.CharField(_("unit (Persian)"), max_length=40)
+    unit_en = models.CharField(_("unit (English)"), max_length=40)
+    direction = models.CharField(
+        _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.COMPUTED)
+    # Cumulative indicators count everything up to the period's end (a stock); the others count only
+    # what happened within the period (a flow).
+    cumulative = models.BooleanField(_("cumulative"), default=False)
+    baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=2, default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        # The tables were made when these models lived in programs; the move left the data where it was.
+        db_table = "programs_indicator"
+        ordering = ["goal__order", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.code} · {self.tr('name')}"
+
+    @property
+    def name(self):
+        return self.tr("name")
+
+    @property
+    def unit(self):
+        return self.tr("unit")
+
+
+class IndicatorTarget(models.Model):
+    """The target of an indicator for one Jalali (fiscal) year, set by the steering committee."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    jalali_year = models.PositiveSmallIntegerField(_("Jalali year"))
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=2)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "programs_indicatortarget"
+        ordering = ["indicator", "jalali_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "jalali_year"], name="programs_one_target_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.jalali_year}: {self.value}"
+
+
+class ManualValue(models.Model):
+    """A figure only a person can know, for one period, with who entered it and when."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_values")
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    note = models.TextField(_("source of the figure"), blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "programs_manualvalue"
+        ordering = ["indicator", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end"],
+                name="programs_one_manual_value_per_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period_start}–{self.period_end}: {self.value}"
+
+
+class ReportJob(models.Model):
+    """One progress report: requested for a period and language, computed and rendered by Celery."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        SUCCEEDED = "succeeded", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Language(models.TextChoices):
+        FA = "fa", _("Persian")
+        EN = "en", _("English")
+
+    period = models.CharField(_("period"), max_length=10)  # 1405, 1405-Q3 or 1405-07
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FA)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # One request, one report: a re-delivered task finds the key taken and the file already there.
+    request_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    stored_name = models.CharField(max_length=120, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moved by the worker with every step of progress: a running job whose heartbeat stopped lost its
+    # worker (killed, out of memory, machine gone) and is started again by the recovery task.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scheduled = models.BooleanField(_("made by the schedule"), default=False)
+
+    class Meta:
+        db_table = "programs_reportjob"
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="programs_report_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} ({self.language}) · {self.get_status_display()}"

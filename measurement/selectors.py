@@ -1,0 +1,201 @@
+"""The dashboards: each landing page reads several apps, so it is assembled here, above them all."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Kind
+from agencies.models import Agency, Goal, Obligation
+from agencies.selectors import agencies_with_obligations, current_memorandum
+from greenjobs.bilingual import pick_field
+from greenjobs.formats import format_percent
+from greenjobs.jalali import is_persian
+from greenjobs.permissions import membership_of
+from incentives import selectors as incentives_selectors
+from programs import selectors as programs_selectors
+from training.selectors.certificates import certificates_for
+
+from .models import Indicator
+from .periods import Period
+from .services.reports import TREND_LENGTH, indicator_rows
+
+
+def applicant_dashboard(*, user) -> dict:
+    """What an applicant's landing page shows: their profile, their registrations and what comes next."""
+    businesses = list(programs_selectors.business_list(user=user).order_by("-updated_at")[:5])
+    loans = list(incentives_selectors.application_list(user=user).order_by("-updated_at")[:5])
+    certificates = list(certificates_for(user).order_by("-issued_on", "-pk")[:5])
+    return {"profile": user, "businesses": businesses, "loans": loans, "certificates": certificates}
+
+
+def staff_dashboard(*, user) -> dict:
+    membership = membership_of(user)
+    agency = membership.agency
+    obligations = Obligation.objects.filter(agency=agency).prefetch_related("goals").order_by("order")
+    goal_ids = {goal.pk for obligation in obligations for goal in obligation.goals.all()}
+    # Who to turn to, by name and role: a head count per role is nothing anyone can act on.
+    colleagues = (
+        agency.memberships.filter(is_active=True)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "pk")
+    )
+    # Every count here is work this person can do, computed with the rule that gives them the buttons.
+    return {
+        "registry_work_count": programs_selectors.actionable_businesses(user=user).count(),
+        "loan_work_count": incentives_selectors.actionable_applications(user=user).count(),
+        "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
+        "membership": membership,
+        "agency": agency,
+        "obligations": obligations,
+        "goals": Goal.objects.filter(pk__in=goal_ids).order_by("order"),
+        "colleagues": [
+            (member.user.get_full_name() or member.user.username, member.get_role_display())
+            for member in colleagues
+        ],
+        "partners": Agency.objects.exclude(pk=agency.pk).order_by("order"),
+    }
+
+
+def programme_dashboard(*, user) -> dict:
+    User = get_user_model()
+    agencies = agencies_with_obligations().annotate(
+        staff_count=Count("memberships", filter=Q(memberships__is_active=True))
+    )
+    accounts = User.objects.aggregate(
+        applicants=Count("pk", filter=Q(kind=Kind.APPLICANT)),
+        verified_applicants=Count("pk", filter=Q(kind=Kind.APPLICANT, email_verified_at__isnull=False)),
+        staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
+    )
+    return {
+        "progress": localized_progress(progress()),
+        "loan_funnel": incentives_selectors.funnel(),
+        "memorandum": current_memorandum(),
+        "agencies": agencies,
+        "accounts": accounts,
+        "registry_counts": programs_selectors.status_counts(user=user),
+    }
+
+
+# --- progress against the memorandum's goals (the programme and the public dashboards) ----------------------
+
+# The few indicators the public page puts first, as headline figures.
+HEADLINES = ("G1.1", "G1.2", "G1.6", "G5.3")
+PUBLIC_CACHE_KEY = "agencies:public-progress:{day}"
+
+
+def progress(*, today=None) -> dict:
+    """Every goal with its indicators: actual against target for the current Jalali year, and each
+    indicator's trend over the last six quarters. Aggregates only, as plain JSON, in both languages.
+
+    The work is two calls of the report's indicator_rows, so the query count depends on the number of
+    indicators, never on the amount of data behind them.
+    """
+    today = today or timezone.localdate()
+    year = Period.containing(today, "year")
+    quarter = Period.containing(today, "quarter")
+    yearly = indicator_rows(year, trend=False)
+    trends = {row["code"]: [point["value"] for point in row["trend"]] for row in indicator_rows(quarter)}
+    goals = Goal.objects.filter(pk__in=Indicator.objects.values("goal")).order_by("order")
+    return {
+        "year": {"key": year.key, "label_fa": year.label("fa"), "label_en": year.label("en")},
+        "trend_periods": [
+            {"key": past.key, "label_fa": past.label("fa"), "label_en": past.label("en")}
+            for past in quarter.trend(TREND_LENGTH)
+        ],
+        "generated_at": timezone.now().isoformat(),
+        "goals": [
+            {
+                "code": goal.code,
+                "title_fa": goal.title_fa,
+                "title_en": goal.title_en,
+                "indicators": [
+                    {**row, "trend": trends.get(row["code"], [])}
+                    for row in yearly
+                    if row["goal"] == goal.code
+                ],
+            }
+            for goal in goals
+        ],
+    }
+
+
+def public_progress(*, today=None) -> dict:
+    """The progress as the public dashboard shows it: the same aggregates, computed at most every few
+    minutes, because anyone may open the page and each computation runs a few hundred small queries."""
+    today = today or timezone.localdate()
+    key = PUBLIC_CACHE_KEY.format(day=today.isoformat())
+    data = cache.get(key)
+    if data is None:
+        data = progress(today=today)
+        cache.set(key, data, getattr(settings, "PUBLIC_DASHBOARD_CACHE_SECONDS", 300))
+    return data
+
+
+def _percent_text(value, persian: bool) -> str:
+    if value is None:
+        return ""
+    return format_percent(value)
+
+
+def localized_progress(data: dict) -> dict:
+    """The progress in the reader's language: what the templates show and what the charts read."""
+    persian = is_persian()
+    periods = [pick_field(period, "label") for period in data["trend_periods"]]
+    goals = []
+    for goal in data["goals"]:
+        indicators = []
+        for row in goal["indicators"]:
+            percent = row["percent"]
+            indicators.append(
+                {
+                    "code": row["code"],
+                    "name": pick_field(row, "name"),
+                    "unit": pick_field(row, "unit"),
+                    "direction": row["direction"],
+                    "manual": row["source"] == "manual",
+                    "baseline": row["baseline"],
+                    "target": row["target"],
+                    "actual": row["actual"],
+                    "percent": percent,
+                    "percent_text": _percent_text(percent, persian),
+                    # The bar shows 0–100; the text beside it says by how much a target was overshot.
+                    "bar": None if percent is None else max(0, min(100, round(percent))),
+                    "trend": list(zip(periods, row["trend"], strict=False)),
+                }
+            )
+        goals.append({"code": goal["code"], "title": pick_field(goal, "title"), "indicators": indicators})
+    by_code = {row["code"]: row for goal in goals for row in goal["indicators"]}
+    chart = {
+        "periods": periods,
+        "goals": {
+            goal["code"]: [
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "unit": row["unit"],
+                    "values": [v for _p, v in row["trend"]],
+                }
+                for row in goal["indicators"]
+            ]
+            for goal in goals
+        },
+    }
+    chart["strings"] = {
+        # The chart's text alternative; the same figures are in the table under it.
+        "trend": _("Trend of %(name)s (%(unit)s) over the last six quarters"),
+        "no_data": _("not available"),
+    }
+    return {
+        "year_label": pick_field(data["year"], "label"),
+        "year_key": data["year"]["key"],
+        "periods": periods,
+        "goals": goals,
+        "headlines": [by_code[code] for code in HEADLINES if code in by_code],
+        "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
+        "chart": chart,
+    }

@@ -1,0 +1,364 @@
+"""Progress reports: a snapshot of every indicator for a period, rendered to PDF and kept with its data.
+
+The job row is the unit of idempotency: a request makes one row (its request_key is unique); running the
+task again for a finished row does nothing, and a row whose worker died is picked up where it stands.
+"""
+
+import datetime
+import hashlib
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Goal
+from greenjobs import uploads
+from greenjobs.exceptions import DomainError
+from greenjobs.outbox.services import enqueue
+from incentives import selectors as loans
+from incentives.models import LoanApplication
+from programs.models import County, Initiative, Milestone
+from training.models import AwarenessActivity, Certificate, Enrolment
+
+from .. import indicators as measures
+from .. import report_pdf
+from ..models import Indicator, IndicatorTarget, ReportJob
+from ..periods import Period, PeriodError
+from ..permissions import can_request_reports
+
+TREND_LENGTH = 6
+# The generate_report task's hard time limit (seconds): a job running longer than this cannot finish.
+REPORT_TIME_LIMIT = 15 * 60
+# Sent by name: the task calls this module, so this module does not import the task. The name is the one
+# the task had in programs.tasks, so reports queued before it moved still run.
+GENERATE_REPORT = "programs.tasks.generate_report"
+
+
+def _json(value: Decimal | None):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# A cumulative indicator counts from the beginning of the records, not from the period's first day.
+EVER = datetime.date(1900, 1, 1)
+
+
+def _first_day(indicator, period: Period) -> datetime.date:
+    return EVER if indicator.cumulative else period.start
+
+
+def indicator_rows(period: Period, *, trend: bool = True, progress=None) -> list[dict]:
+    """Every indicator with baseline, target, actual, percentage and (optionally) its trend."""
+    targets = {
+        (t.indicator_id, t.jalali_year): t.value
+        for t in IndicatorTarget.objects.filter(jalali_year__in={p.year for p in period.trend(TREND_LENGTH)})
+    }
+    rows = []
+    indicators = list(Indicator.objects.select_related("goal").prefetch_related("manual_values"))
+    for index, indicator in enumerate(indicators):
+        actual = measures.actual(indicator, _first_day(indicator, period), period.end)
+        target = targets.get((indicator.pk, period.year))
+        row = {
+            "code": indicator.code,
+            "goal": indicator.goal.code,
+            "name_fa": indicator.name_fa,
+            "name_en": indicator.name_en,
+            "unit_fa": indicator.unit_fa,
+            "unit_en": indicator.unit_en,
+            "direction": indicator.direction,
+            "source": indicator.source,
+            "baseline": _json(indicator.baseline),
+            "target": _json(target),
+            "actual": _json(actual),
+            "percent": _json(measures.percent_of_target(indicator, actual, target)),
+        }
+        if trend:
+            row["trend"] = [
+                {
+                    "period": past.key,
+                    "value": _json(measures.actual(indicator, _first_day(indicator, past), past.end)),
+                }
+                for past in period.trend(TREND_LENGTH)
+            ]
+        rows.append(row)
+        if progress:
+            progress(10 + int(60 * (index + 1) / len(indicators)))
+    return rows
+
+
+def _breakdowns(period: Period) -> dict:
+    start, end = period.start, period.end
+    begin, stop = measures._day_range(start, end)
+    # The same rules as the indicators: verified businesses up to the period's end (G1.1), loans
+    # approved within the period (G1.5/G1.6), so the breakdowns add up to the figures above them.
+    verified_ids = measures._verified_events(start, end, cumulative=True).values("business")
+    counties = County.objects.annotate(
+        verified=Count("businesses", filter=Q(businesses__in=verified_ids), distinct=True),
+    ).order_by("order")
+    loans_by_county = {
+        row["business__county__code"]: row
+        for row in measures._approved(start, end)
+        .values("business__county__code")
+        .annotate(count=Count("pk"), amount=Sum("approved_amount"))
+    }
+    by_county = [
+        {
+            "code": county.code, "name_fa": county.name_fa, "name_en": county.name_en,
+            "verified": county.verified,
+            "loans": loans_by_county.get(county.code, {}).get("count", 0),
+            "loans_rial": int(loans_by_county.get(county.code, {}).get("amount", 0) or 0),
+        }
+        for county in counties
+    ]  # fmt: skip
+    activities = {
+        row["agency"]: row
+        for row in AwarenessActivity.objects.filter(held_on__gte=start, held_on__lte=end)
+        .values("agency")
+        .annotate(count=Count("pk"), workers=Sum("workers_count"), employers=Sum("employers_count"))
+    }
+    # Initiatives running at any time within the period.
+    initiatives = dict(
+        Initiative.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        .values("lead_agency")
+        .annotate(n=Count("pk"))
+        .values_list("lead_agency", "n")
+    )
+    by_agency = [
+        {
+            "code": agency.code, "name_fa": agency.short_name_fa, "name_en": agency.short_name_en,
+            "activities": activities.get(agency.pk, {}).get("count", 0),
+            "workers": activities.get(agency.pk, {}).get("workers", 0) or 0,
+            "employers": activities.get(agency.pk, {}).get("employers", 0) or 0,
+            "initiatives": initiatives.get(agency.pk, 0),
+        }
+        for agency in Agency.objects.order_by("order")
+    ]  # fmt: skip
+    # The funnel of the applications submitted within the period, each at the stage it has reached now.
+    submitted = LoanApplication.objects.filter(submitted_at__gte=begin, submitted_at__lt=stop)
+    funnel = {key: int(value or 0) for key, value in loans.funnel(queryset=submitted).items()}
+    training = Enrolment.objects.filter(result_recorded_at__gte=begin, result_recorded_at__lt=stop).aggregate(
+        assessed=Count("pk"),
+        passed_count=Count("pk", filter=Q(passed=True)),
+        failed_count=Count("pk", filter=Q(passed=False)),
+    )
+    training["certificates"] = Certificate.objects.filter(issued_on__gte=start, issued_on__lte=end).count()
+    training["revoked"] = Certificate.objects.filter(revoked_at__gte=begin, revoked_at__lt=stop).count()
+    savings = {
+        row["category"]: {
+            "unit": row["unit"],
+            "baseline": _json(row["total_baseline"]),
+            "saving": _json(row["saving"]),
+        }
+        for row in measures.reductions_in_period(start, end)
+    }
+    today = timezone.localdate()
+    late = [
+        {
+            "initiative_fa": milestone.initiative.title_fa, "initiative_en": milestone.initiative.title_en,
+            "title": milestone.title, "due_on": milestone.due_on.isoformat(),
+            "days_late": ((milestone.completed_on or today) - milestone.due_on).days,
+            "agency": milestone.initiative.lead_agency.code,
+        }
+        for milestone in Milestone.objects.select_related("initiative__lead_agency")
+        .filter(due_on__lt=min(end + datetime.timedelta(days=1), today))
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_on")))
+        .order_by("due_on")
+    ]  # fmt: skip
+    return {
+        "by_county": by_county, "by_agency": by_agency, "funnel": funnel, "training": training,
+        "savings": savings, "late_milestones": late,
+    }  # fmt: skip
+
+
+def build_snapshot(period: Period, *, progress=None) -> dict:
+    """Everything the report shows, as plain JSON, computed in the database."""
+    if progress:
+        progress(5)
+    rows = indicator_rows(period, progress=progress)
+    goals = [
+        {
+            "code": goal.code, "title_fa": goal.title_fa, "title_en": goal.title_en,
+            "indicators": [row for row in rows if row["goal"] == goal.code],
+        }
+        for goal in Goal.objects.order_by("order")
+    ]  # fmt: skip
+    snapshot = {
+        "period": period.key,
+        "label_fa": period.label("fa"),
+        "label_en": period.label("en"),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "generated_at": timezone.now().isoformat(),
+        "trend_periods": [past.key for past in period.trend(TREND_LENGTH)],
+        "goals": goals,
+        **_breakdowns(period),
+    }
+    if progress:
+        progress(80)
+    return snapshot
+
+
+@transaction.atomic
+def report_request(*, actor, period: str, language: str = "fa", scheduled: bool = False) -> ReportJob:
+    if actor is not None and not can_request_reports(actor):
+        raise DomainError(
+            _("Only programme managers and agency managers prepare reports."),
+            code="forbidden",
+            status_code=403,
+        )
+    try:
+        parsed = Period.parse(period)
+    except PeriodError as exc:
+        raise DomainError(str(exc), code="bad_period") from exc
+    if language not in ReportJob.Language.values:
+        raise DomainError(_("Choose Persian or English."), code="bad_language")
+    job = ReportJob.objects.create(
+        period=parsed.key,
+        language=language,
+        requested_by=actor,
+        request_key=uuid.uuid4().hex,
+        scheduled=scheduled,
+    )
+    enqueue(GENERATE_REPORT, job.pk)
+    return job
+
+
+def _set_progress(job_id: int, value: int) -> None:
+    # Written outside any long transaction, so the page polling the row sees it move; the heartbeat
+    # tells the recovery task the worker is alive.
+    ReportJob.objects.filter(pk=job_id).update(progress=min(value, 100), heartbeat_at=timezone.now())
+
+
+def _stall_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_STALL_SECONDS)
+
+
+def report_run(*, job_id: int) -> str:
+    """Computes, renders and stores one report. Safe to run twice: a finished job is left as it is, and a
+    job another worker is visibly working on (its heartbeat is fresh) is left to that worker."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return "gone"
+        if job.status == ReportJob.Status.SUCCEEDED:
+            return "already done"
+        if job.status == ReportJob.Status.FAILED:
+            # Declared failed (by its own error or by the recovery task): a late duplicate message
+            # must not bring it back behind the person's back.
+            return "already failed"
+        now = timezone.now()
+        if (
+            job.status == ReportJob.Status.RUNNING
+            and job.heartbeat_at
+            and now - job.heartbeat_at < _stall_after()
+        ):
+            return "running elsewhere"
+        job.status = ReportJob.Status.RUNNING
+        job.started_at = now
+        job.heartbeat_at = now
+        job.attempts += 1
+        job.progress = 1
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress"])
+    try:
+        period = Period.parse(job.period)
+        snapshot = build_snapshot(period, progress=lambda value: _set_progress(job.pk, value))
+        with translation.override(job.language):
+            pdf = report_pdf.render(snapshot, job.language)
+        _set_progress(job.pk, 95)
+        digest = hashlib.sha256(pdf).hexdigest()
+    except Exception as exc:
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        raise
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == ReportJob.Status.SUCCEEDED:
+            return "already done"
+        name = f"reports/{job.period}-{job.language}-{job.request_key}.pdf"
+        storage = uploads.private_storage()
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(pdf))
+        job.stored_name = stored
+        job.sha256 = digest
+        job.size = len(pdf)
+        job.snapshot = snapshot
+        job.status = ReportJob.Status.SUCCEEDED
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save()
+    return "done"
+
+
+def reports_recover_stalled(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Starts again the reports whose worker died, and fails those that cannot finish.
+
+    A running job whose heartbeat is older than REPORT_STALL_SECONDS lost its worker: it goes back to
+    the queue, up to REPORT_MAX_ATTEMPTS runs in all. A job that has run past the task's hard time limit,
+    or has used up its attempts, is marked failed with the reason shown to the person who asked for it.
+    A job still waiting well after it was asked for (its message was lost with the broker) is sent
+    again. report_run's claim makes every re-send safe: the job is produced once.
+    """
+    now = now or timezone.now()
+    stalled_since = now - _stall_after()
+    recovered, failed = [], []
+    with transaction.atomic():
+        running = ReportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ReportJob.Status.RUNNING, heartbeat_at__lt=stalled_since
+        )
+        for job in running:
+            overdue = job.started_at and now - job.started_at > datetime.timedelta(seconds=REPORT_TIME_LIMIT)
+            # Shown to the person who asked, so written in the report's language.
+            with translation.override(job.language):
+                if overdue or job.attempts >= settings.REPORT_MAX_ATTEMPTS:
+                    job.status = ReportJob.Status.FAILED
+                    job.finished_at = now
+                    job.message = (
+                        _("The report could not be finished within its time limit.")
+                        if overdue
+                        else _("The report could not be prepared: the worker stopped each time it tried.")
+                    )
+                    failed.append(job.pk)
+                else:
+                    job.status = ReportJob.Status.PENDING
+                    job.message = _("The worker preparing this report stopped; it was started again.")
+                    recovered.append(job.pk)
+            job.save(update_fields=["status", "finished_at", "message"])
+        waiting = ReportJob.objects.filter(
+            status=ReportJob.Status.PENDING, requested_at__lt=now - _stall_after() * 5
+        ).exclude(pk__in=recovered)
+        lost = list(waiting.values_list("pk", flat=True)[:100])
+    for job_id in [*recovered, *lost]:
+        enqueue(GENERATE_REPORT, job_id)
+    return {"recovered": recovered, "failed": failed, "resent": lost}
+
+
+def scheduled_periods(today: datetime.date) -> list[str]:
+    """The periods the schedule reports on a given day: the month (and quarter) that just ended."""
+    current_month = Period.containing(today, "month")
+    periods = [current_month.previous().key]
+    current_quarter = Period.containing(today, "quarter")
+    if current_month.number in (1, 4, 7, 10):
+        periods.append(current_quarter.previous().key)
+    return periods
+
+
+def reports_schedule(*, today: datetime.date | None = None) -> list[ReportJob]:
+    """Beat's monthly run: one report per period just ended and language, unless one already exists."""
+    today = today or timezone.localdate()
+    jobs = []
+    for period in scheduled_periods(today):
+        for language in ReportJob.Language.values:
+            if ReportJob.objects.filter(period=period, language=language, scheduled=True).exists():
+                continue
+            jobs.append(report_request(actor=None, period=period, language=language, scheduled=True))
+    return jobs
