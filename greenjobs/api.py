@@ -1,18 +1,26 @@
-"""What every app's API shares: the error handler, bounded integer filters, id lookups and pagination.
+"""What every app's API shares: the error handler, bounded integer filters, id lookups, pagination,
+the portal's date filter, service calls that turn validation errors into 400s, and downloads.
 
 Integers reach the database from a query string or a path. A value beyond the 64-bit range a
 database column holds is a server error on SQLite (OverflowError) and a lost comparison on
 PostgreSQL; bounding every integer here, once, turns it into a 400 or a 404 instead.
 """
 
+import datetime
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters import rest_framework as filters
-from rest_framework import pagination
+from rest_framework import pagination, serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError
+from .jalali import JalaliDateError, parse_date
 from .text import fold_digits
 
 INT64_MIN = -(2**63)
@@ -77,3 +85,50 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class JalaliOrIsoDateField(forms.DateField):
+    """Accepts 2025-04-04 as well as 1404/01/15, in any digits: the portal's one date reader."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date(value)
+            except JalaliDateError as exc:
+                raise forms.ValidationError(str(exc), code="invalid") from exc
+        if value in self.empty_values or isinstance(value, datetime.date):
+            return super().to_python(value)
+        # A JSON number, true, a list: no date anyone writes, and no string for Django's reader to strip.
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class JalaliOrIsoDateFilter(filters.DateFilter):
+    field_class = JalaliOrIsoDateField
+
+
+def run_service(service, /, *, error_field: str = api_settings.NON_FIELD_ERRORS_KEY, **kwargs):
+    """Calls a service; its Django ValidationError becomes a 400 with the errors per field.
+
+    An error without a field (a file refused by its content, say) is reported under `error_field`.
+    """
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {error_field: exc.messages}
+        raise serializers.ValidationError(detail) from exc
+
+
+class AnyAccept(BaseContentNegotiation):
+    """Downloads answer whatever the client accepts; errors are still rendered as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return (renderers[0], renderers[0].media_type)

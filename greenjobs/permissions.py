@@ -2,6 +2,8 @@
 
 from functools import wraps
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -18,12 +20,16 @@ def membership_of(user):
     if not user.is_authenticated or not user.is_agency_staff:
         return None
     if not hasattr(user, "_membership_cache"):
-        from agencies.models import StaffMembership
-
         user._membership_cache = (
-            StaffMembership.objects.select_related("agency").filter(user=user, is_active=True).first()
+            membership_model().objects.select_related("agency").filter(user=user, is_active=True).first()
         )
     return user._membership_cache
+
+
+def membership_model():
+    """The staff membership model, named by the settings as Django names the user model: the core
+    reads memberships without importing the app that owns them."""
+    return apps.get_model(settings.STAFF_MEMBERSHIP_MODEL)
 
 
 def has_role(user, *roles: str) -> bool:

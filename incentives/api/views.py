@@ -17,10 +17,9 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from greenjobs import uploads
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, AnyAccept, run_service
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
-from programs.api.views import AnyAccept, run_service
 from programs.permissions import visible_businesses
 
 from .. import permissions, selectors

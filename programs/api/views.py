@@ -3,22 +3,18 @@
 Like the pages, a registration the caller may not see answers 404, whether it exists or not.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from greenjobs import uploads
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, AnyAccept, run_service
 from greenjobs.permissions import HasRole
 
 from .. import permissions, selectors
@@ -44,34 +40,6 @@ from .serializers import (
 
 # Sub-resources and actions are neither filtered nor paginated.
 PLAIN = {"filter_backends": [], "pagination_class": None}
-
-
-def run_service(service, /, *, error_field: str = api_settings.NON_FIELD_ERRORS_KEY, **kwargs):
-    """Calls a service; its Django ValidationError becomes a 400 with the errors per field.
-
-    An error without a field (a file refused by its content, say) is reported under `error_field`.
-    """
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {error_field: exc.messages}
-        raise serializers.ValidationError(detail) from exc
-
-
-class AnyAccept(BaseContentNegotiation):
-    """Downloads answer whatever the client accepts; errors are still rendered as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return (renderers[0], renderers[0].media_type)
 
 
 class CanWorkQueue(BasePermission):

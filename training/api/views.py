@@ -12,10 +12,9 @@ from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from greenjobs.api import ID_PATTERN
+from greenjobs.api import ID_PATTERN, run_service
 from greenjobs.exceptions import DomainError
 from greenjobs.permissions import HasRole
-from programs.api.views import run_service
 
 from .. import permissions, selectors, selectors_activities, selectors_certificates
 from ..models import Certificate, Enrolment
