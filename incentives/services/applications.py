@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from greenjobs import uploads
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
+from greenjobs.outbox.services import enqueue
 from greenjobs.text import normalize_persian
 from programs.models import RegistrationStatus
 
-from .. import notifications, scoring
+from .. import scoring
 from ..models import (
     CLOSED_STAGES,
     ApplicationDocument,
@@ -220,7 +221,8 @@ def _record(application, move_name, *, actor, to_stage, reason="", now=None) -> 
     )
     application.stage = to_stage
     application.stage_changed_at = event.at
-    notifications.application_changed(event.pk)
+    # The applicant's mail is recorded with the event (outbox), and sent once it commits.
+    enqueue("incentives.tasks.send_application_event_email", event.pk)
     return event
 
 

@@ -828,12 +828,6 @@ def import_create_job(*, actor, uploaded) -> ImportJob:
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from ..tasks import run_import
-
-    run_import.delay(job_id)
-
-
 def _progress_key(job_id: int) -> str:
     return f"programs:import-progress:{job_id}"
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from greenjobs import uploads
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.outbox.services import enqueue
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_business_id, normalize_national_id
 
-from .. import notifications
 from ..models import (
     Assessment,
     Business,
@@ -202,7 +202,8 @@ def submission_problems(business: Business) -> list[str]:
 
 
 def _notify(business: Business, event: RegistrationEvent) -> None:
-    notifications.registration_changed(event.pk)
+    """Tells the applicant, in their own language; the mail is recorded with the event (outbox)."""
+    enqueue("programs.tasks.send_registration_event_email", event.pk)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
+from greenjobs.outbox.services import enqueue
 
 from ..models import Enrolment, Session
 from ..permissions import can_manage_training
@@ -80,9 +81,8 @@ def _promote_locked(session: Session) -> Enrolment | None:
     first.save(update_fields=["status"])
     session.enrolled_count += 1
     session.save(update_fields=["enrolled_count"])
-    from .. import notifications
-
-    notifications.promoted(first.pk)
+    # The promoted person's mail is recorded with the promotion (outbox), and sent once it commits.
+    enqueue("training.tasks.send_promotion_email", first.pk)
     return first
 
 
