@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from .templatetags.portal import number, quantity
 from .text import fold_digits
 
 # The widest whole number a column holds (bigint): larger would fail in the database, not on the form.
@@ -79,8 +80,6 @@ def read_decimal(value) -> Decimal:
 
 def _display(value) -> str:
     # The one formatting path for numbers on pages, so a limit reads like every other number there.
-    from .templatetags.portal import number, quantity
-
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         return str(value)
     if isinstance(value, int):

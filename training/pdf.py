@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from agencies.models import Agency
 from greenjobs.links import absolute_reverse
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "vazirmatn" / "fonts"
@@ -38,8 +39,6 @@ def qr_data_uri(data: str) -> str:
 
 
 def _tvto_name() -> str:
-    from agencies.models import Agency
-
     agency = Agency.objects.filter(code="TVTO").first()
     return agency.name if agency else ""
 

@@ -21,6 +21,7 @@ from ..models import (
     Payment,
     Stage,
 )
+from ..permissions import can_record_payments
 from ..workflow import MOVES, actor_may
 from . import dates
 from . import schedule as schedule_math
@@ -123,8 +124,6 @@ def payment_record(
                 _("This request was already used for another application."), code="key_reused"
             )
         return existing
-    from ..permissions import can_record_payments
-
     if not can_record_payments(actor):
         raise DomainError(_("You may not do this."), code="forbidden", status_code=403)
     if application.stage not in (Stage.REPAYING, Stage.IN_ARREARS):

@@ -1,6 +1,7 @@
 """An applicant's registrations: the multi-step form, documents, submission and the case history."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -186,8 +187,6 @@ def _transition_form(business, action):
 
 def business_detail(request, pk):
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     return business_page(request, pk)
 
