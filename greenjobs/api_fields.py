@@ -1,4 +1,4 @@
-"""API number fields that read what the portal's forms read (greenjobs.numeric), and refuse the rest with 400.
+"""API number and date fields that read what the portal's forms read, and refuse the rest with 400.
 
 A JSON number is taken as it is; a string may use Persian or Arabic-Indic digits and thousands
 separators, like a form field. Without a limit of its own, an integer is held to what a bigint column
