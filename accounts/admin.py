@@ -2,27 +2,20 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from agencies.models import Agency, StaffRole
 
 from . import services
 from .models import Kind, User
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
-    """Administrators create staff and programme-manager accounts; applicants sign themselves up."""
+    """Administrators create programme-manager accounts; applicants sign themselves up. Staff accounts,
+    which need an agency, are added by agencies.admin."""
 
     kind = forms.ChoiceField(
         label=_("kind of account"),
-        choices=[
-            (Kind.AGENCY_STAFF, Kind.AGENCY_STAFF.label),
-            (Kind.PROGRAMME_MANAGER, Kind.PROGRAMME_MANAGER.label),
-        ],
+        choices=[(Kind.PROGRAMME_MANAGER, Kind.PROGRAMME_MANAGER.label)],
     )
-    agency = forms.ModelChoiceField(label=_("agency"), queryset=Agency.objects.all(), required=False)
-    role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *StaffRole.choices], required=False)
     first_name = forms.CharField(label=_("first name"), max_length=150)
     last_name = forms.CharField(label=_("last name"), max_length=150)
     email = forms.EmailField(label=_("e-mail address"))
@@ -30,12 +23,6 @@ class PortalUserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username",)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == Kind.AGENCY_STAFF and not (cleaned.get("agency") and cleaned.get("role")):
-            raise ValidationError(_("Agency staff need an agency and a role."))
-        return cleaned
 
 
 @admin.register(User)
@@ -51,8 +38,6 @@ class UserAdmin(BaseUserAdmin):
                     "last_name",
                     "email",
                     "kind",
-                    "agency",
-                    "role",
                     "usable_password",
                     "password1",
                     "password2",
@@ -71,15 +56,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("kind", "last_login", "date_joined")
-    list_display = ("username", "email", "first_name", "last_name", "kind", "agency_code", "is_active")
-    list_filter = ("kind", "membership__agency", "membership__role", "is_active", "is_staff")
+    list_display = ("username", "email", "first_name", "last_name", "kind", "is_active")
+    list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("username", "email", "first_name", "last_name", "national_id", "mobile")
-    list_select_related = ("membership__agency",)
-
-    @admin.display(description=_("agency"))
-    def agency_code(self, obj):
-        membership = getattr(obj, "membership", None)
-        return f"{membership.agency.code} · {membership.get_role_display()}" if membership else "—"
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -94,13 +73,13 @@ class UserAdmin(BaseUserAdmin):
             "password": password,
             "actor": request.user,
         }
-        if data["kind"] == Kind.AGENCY_STAFF:
-            created = services.staff_account_create(**common, agency=data["agency"], role=data["role"])
-        else:
-            created = services.programme_manager_create(**common)
+        created = self.account_create(data, common)
         # The admin continues with the saved row (its change page, messages, log entry).
         obj.pk = created.pk
         obj.__dict__.update(User.objects.get(pk=created.pk).__dict__)
+
+    def account_create(self, data, common):
+        return services.programme_manager_create(**common)
 
     def save_related(self, request, form, formsets, change):
         if change:

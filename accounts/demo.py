@@ -1,24 +1,17 @@
-"""Demo accounts, one per role, all with settings.DEMO_PASSWORD. Loading twice changes nothing."""
+"""Demo accounts, one per role, all with settings.DEMO_PASSWORD. Loading twice changes nothing.
+
+The staff accounts, which belong to an agency, are made by agencies.demo with this module's
+`account_upsert`.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from agencies.models import Agency, StaffRole
-from agencies.services import membership_assign
 from greenjobs.demo_clock import moment
 
 from .models import Kind
-
-DEMO_STAFF = [
-    ("doe_officer", "DOE", StaffRole.OFFICER, "مریم", "احمدی"),
-    ("doe_reviewer", "DOE", StaffRole.REVIEWER, "علی", "کریمی"),
-    ("mcls_officer", "MCLS", StaffRole.OFFICER, "زهرا", "موسوی"),
-    ("mcls_reviewer", "MCLS", StaffRole.REVIEWER, "حسین", "رضایی"),
-    ("mcls_manager", "MCLS", StaffRole.MANAGER, "فاطمه", "حسینی"),
-    ("tvto_officer", "TVTO", StaffRole.OFFICER, "محمد", "جعفری"),
-]
 
 
 def demo_password() -> str:
@@ -33,27 +26,33 @@ def demo_password() -> str:
     return password
 
 
+def verified_at():
+    """When the demo accounts confirmed their address: just after they joined."""
+    return moment(820, 9, 20)
+
+
+def account_upsert(username: str, **fields):
+    """Creates or refreshes one demo account with the demo password."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        # The accounts predate every demo record (the oldest registration is about 790 days old).
+        user.date_joined = moment(820, 9, 0)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.set_password(demo_password())
+    user.save()
+    return user
+
+
 @transaction.atomic
 def load() -> list[tuple[str, str]]:
     """Creates or refreshes the demo accounts; returns (username, description) for each."""
-    User = get_user_model()
-    password = demo_password()
-    # The accounts predate every demo record (the oldest registration is about 790 days old).
-    joined = moment(820, 9, 0)
-    verified = moment(820, 9, 20)
+    demo_password()  # refuses a missing or public password before anything is written
+    verified = verified_at()
     rows = []
 
-    def upsert(username, **fields):
-        user, _created = User.objects.get_or_create(username=username, defaults=fields)
-        if _created:
-            user.date_joined = joined
-        for key, value in fields.items():
-            setattr(user, key, value)
-        user.set_password(password)
-        user.save()
-        return user
-
-    upsert(
+    account_upsert(
         "applicant",
         kind=Kind.APPLICANT,
         email="applicant@example.ir",
@@ -64,18 +63,7 @@ def load() -> list[tuple[str, str]]:
         email_verified_at=verified,
     )
     rows.append(("applicant", "Applicant (entrepreneur)"))
-    for username, code, role, first_name, last_name in DEMO_STAFF:
-        user = upsert(
-            username,
-            kind=Kind.AGENCY_STAFF,
-            email=f"{username}@example.ir",
-            first_name=first_name,
-            last_name=last_name,
-            email_verified_at=verified,
-        )
-        membership_assign(user=user, agency=Agency.objects.get(code=code), role=role, actor=None)
-        rows.append((username, f"{code} {role}"))
-    upsert(
+    account_upsert(
         "programme_manager",
         kind=Kind.PROGRAMME_MANAGER,
         email="programme@example.ir",
@@ -84,7 +72,7 @@ def load() -> list[tuple[str, str]]:
         email_verified_at=verified,
     )
     rows.append(("programme_manager", "Programme manager (steering committee)"))
-    upsert(
+    account_upsert(
         "admin",
         kind=Kind.PROGRAMME_MANAGER,
         email="admin@example.ir",

@@ -93,10 +93,8 @@ def applicant_sign_up(
         raise ValidationError(errors)
     holders = set(_identity_holders(cleaned).values())
     if holders:
-        from .tasks import send_account_exists_notice
-
         for holder in sorted(holders):
-            enqueue(send_account_exists_notice, holder)
+            enqueue("accounts.tasks.send_account_exists_notice", holder)
         return None
     user = User(
         username=cleaned["email"],
@@ -116,9 +114,7 @@ def applicant_sign_up(
 
 
 def email_verification_send(*, user) -> None:
-    from .tasks import send_verification_email
-
-    enqueue(send_verification_email, user.pk)
+    enqueue("accounts.tasks.send_verification_email", user.pk)
 
 
 @transaction.atomic
@@ -147,21 +143,18 @@ def user_set_language(*, user, language: str) -> None:
 
 
 @transaction.atomic
-def staff_account_create(
+def staff_user_create(
     *,
     username: str,
     email: str,
     first_name: str,
     last_name: str,
     password: str | None,
-    agency,
-    role: str,
     actor,
     mobile: str = "",
 ) -> "User":
-    """An administrator creates an agency staff account; staff never sign themselves up."""
-    from agencies.services import membership_assign
-
+    """The account of an agency staff member, without its agency: agencies.services.staff_account_create
+    makes it and places it in its agency in one transaction. Staff never sign themselves up."""
     user = User(
         username=username.strip(),
         email=email.strip().lower(),
@@ -177,7 +170,6 @@ def staff_account_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    membership_assign(user=user, agency=agency, role=role, actor=actor)
     return user
 
 

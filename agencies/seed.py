@@ -5,6 +5,8 @@ Loaded by a data migration and again by `seed_demo`; every write is keyed, so lo
 
 import datetime
 
+from django.apps import apps as registry
+
 AGENCIES = [
     {
         "code": "DOE",
@@ -158,8 +160,6 @@ OBLIGATIONS = [
 
 def load(apps=None):
     if apps is None:
-        from django.apps import apps as registry
-
         apps = registry
     Agency = apps.get_model("agencies", "Agency")
     Memorandum = apps.get_model("agencies", "Memorandum")

@@ -6,6 +6,8 @@ database column holds is a server error on SQLite (OverflowError) and a lost com
 PostgreSQL; bounding every integer here, once, turns it into a 400 or a 404 instead.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,6 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import uploads
 from .exceptions import DomainError
+from .jalali import JalaliDateError, parse_date
 from .text import fold_digits
 
 INT64_MIN = -(2**63)
@@ -185,3 +188,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class JalaliOrIsoDateField(forms.DateField):
+    """Accepts 2025-04-04 as well as 1404/01/15, in any digits: the portal's one date reader."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_date(value)
+            except JalaliDateError as exc:
+                raise forms.ValidationError(str(exc), code="invalid") from exc
+        if value in self.empty_values or isinstance(value, datetime.date):
+            return super().to_python(value)
+        # A JSON number, true, a list: no date anyone writes, and no string for Django's reader to strip.
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class JalaliOrIsoDateFilter(filters.DateFilter):
+    field_class = JalaliOrIsoDateField

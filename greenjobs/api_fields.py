@@ -1,13 +1,15 @@
-"""API number fields that read what the portal's forms read (greenjobs.numeric), and refuse the rest with 400.
+"""API number and date fields that read what the portal's forms read, and refuse the rest with 400.
 
 A JSON number is taken as it is; a string may use Persian or Arabic-Indic digits and thousands
 separators, like a form field. Without a limit of its own, an integer is held to what a bigint column
 stores, so an oversized one is a 400 here rather than a database error later.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .api import JalaliOrIsoDateField
 from .numeric import BIGINT_MAX, NumberError, read_number
 
 
@@ -50,3 +52,13 @@ class LocalDecimalField(serializers.DecimalField):
             except NumberError:
                 self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class PortalDateField(serializers.DateField):
+    """A date written as ISO (2025-04-04) or Jalali (1404/01/15, any digits); answered as ISO."""
+
+    def to_internal_value(self, value):
+        try:
+            return JalaliOrIsoDateField().clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc

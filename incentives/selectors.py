@@ -3,6 +3,8 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
+from greenjobs.text import search_key
+
 from . import permissions
 from .models import ApplicationEvent, Instalment, LoanApplication, LoanScheme, Stage
 from .permissions import actionable_filter
@@ -52,8 +54,6 @@ def application_list(*, user, filters: dict | None = None):
     if filters.get("county"):
         queryset = queryset.filter(business__county__code=filters["county"])
     if filters.get("q"):
-        from greenjobs.text import search_key
-
         queryset = queryset.filter(business__search_text__contains=search_key(filters["q"]))
     if filters.get("ready") is True:
         # What this person can act on: the list their dashboard's count leads to.

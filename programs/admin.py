@@ -12,6 +12,7 @@ from .models import (
     ImportJob,
     RegistrationEvent,
 )
+from .services import occupations
 
 
 @admin.register(County)
@@ -28,8 +29,6 @@ class GreenOccupationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The catalogue's search key and audit fields are kept by the service, as for the staff pages.
-        from .services import occupations
-
         data = {field: form.cleaned_data[field] for field in form.cleaned_data}
         if change:
             saved = occupations.occupation_update(occupation_id=obj.pk, actor=request.user, data=data)

@@ -4,6 +4,10 @@ The training standard codes are the catalogue's own references until TVTO assign
 Loaded by a data migration and by `seed_demo`; keyed writes, so loading twice changes nothing.
 """
 
+from django.apps import apps as registry
+
+from greenjobs.text import search_key
+
 COUNTIES = [
     ("qom", "قم", "Qom"),
     ("jafarabad", "جعفرآباد", "Jafarabad"),
@@ -70,13 +74,9 @@ OCCUPATIONS = [
 
 def load(apps=None):
     if apps is None:
-        from django.apps import apps as registry
-
         apps = registry
     County = apps.get_model("programs", "County")
     GreenOccupation = apps.get_model("programs", "GreenOccupation")
-    from greenjobs.text import search_key
-
     for order, (code, name_fa, name_en) in enumerate(COUNTIES, start=1):
         County.objects.update_or_create(
             code=code, defaults={"name_fa": name_fa, "name_en": name_en, "order": order}

@@ -7,6 +7,7 @@ import qrcode.image.svg
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from agencies.models import Agency
 from greenjobs import pdf
 from greenjobs.links import absolute_reverse
 
@@ -36,8 +37,6 @@ def qr_data_uri(data: str) -> str:
 
 
 def _tvto_name() -> str:
-    from agencies.models import Agency
-
     agency = Agency.objects.filter(code="TVTO").first()
     return agency.name if agency else ""
 

@@ -10,11 +10,12 @@ from greenjobs import uploads
 from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_number
+from greenjobs.outbox.services import enqueue
 from greenjobs.text import normalize_persian
 from greenjobs.workflow import SYSTEM, Workflow
 from programs.models import RegistrationStatus
 
-from .. import notifications, scoring
+from .. import scoring
 from ..models import (
     CLOSED_STAGES,
     ApplicationDocument,
@@ -215,7 +216,8 @@ def _event(application, move, *, actor, from_status, to_status, reason, at) -> A
 
 
 def _notify(event: ApplicationEvent) -> None:
-    notifications.application_changed(event.pk)
+    # The applicant's mail is recorded with the event (outbox), and sent once it commits.
+    enqueue("incentives.tasks.send_application_event_email", event.pk)
 
 
 APPLICATION_FLOW = Workflow(

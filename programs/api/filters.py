@@ -1,37 +1,14 @@
 """API filters. They only parse and validate the query string; the selectors apply them, so the API
 and the staff pages filter with one and the same code."""
 
-import datetime
-
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from greenjobs.api import FilterSet, IntegerFilter
-from greenjobs.jalali import JalaliDateError, parse_date
+from greenjobs.api import FilterSet, IntegerFilter, JalaliOrIsoDateFilter
 
 from .. import selectors
 from ..forms.search import SearchField
 from ..models import Assessment, Business, GreenOccupation, OccupationKind, RegistrationStatus, Sector
-
-
-class JalaliOrIsoDateField(forms.DateField):
-    """Accepts 2025-04-04 as well as 1404/01/15, in any digits: the portal's one date reader."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            try:
-                return parse_date(value)
-            except JalaliDateError as exc:
-                raise forms.ValidationError(str(exc), code="invalid") from exc
-        if value in self.empty_values or isinstance(value, datetime.date):
-            return super().to_python(value)
-        # A JSON number, true, a list: no date anyone writes, and no string for Django's reader to strip.
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-
-
-class JalaliOrIsoDateFilter(filters.DateFilter):
-    field_class = JalaliOrIsoDateField
 
 
 class SearchFilter(filters.CharFilter):

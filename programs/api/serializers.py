@@ -1,12 +1,11 @@
 """Shapes of the registry API. Input serializers check types only; the services decide the rules."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+from greenjobs.api_fields import LocalDecimalField, LocalIntegerField, PortalDateField
 from greenjobs.links import absolute_url
 
 from .. import selectors
@@ -28,20 +27,9 @@ from ..models import (
     registration_rules,
 )
 from ..workflow import TRANSITIONS, available_actions
-from .filters import JalaliOrIsoDateField
 
 # The workflow's action names, as one choice set the schema can name (ENUM_NAME_OVERRIDES).
 ACTION_CHOICES = [(name, transition.label) for name, transition in TRANSITIONS.items()]
-
-
-class PortalDateField(serializers.DateField):
-    """A date written as ISO (2025-04-04) or Jalali (1404/01/15, any digits); answered as ISO."""
-
-    def to_internal_value(self, value):
-        try:
-            return JalaliOrIsoDateField().clean(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
 
 
 # --- occupations ---

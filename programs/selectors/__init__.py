@@ -10,6 +10,7 @@ from ..models import (
     Assessment,
     AssessmentItem,
     Business,
+    GreenJob,
     GreenOccupation,
     RegistrationEvent,
     RegistrationStatus,
@@ -130,8 +131,6 @@ def latest_changes_request(business: Business) -> RegistrationEvent | None:
 
 
 def _green_jobs():
-    from ..models import GreenJob
-
     return GreenJob.objects.select_related("occupation").order_by("pk")
 
 

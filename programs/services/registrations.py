@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from greenjobs import uploads
 from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
+from greenjobs.outbox.services import enqueue
 from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_business_id, normalize_national_id
 from greenjobs.workflow import Workflow
 
-from .. import notifications
 from ..models import (
     Assessment,
     Business,
@@ -211,7 +211,8 @@ def _record(business, transition, *, actor, from_status, to_status, reason, at) 
 
 
 def _notify(event: RegistrationEvent) -> None:
-    notifications.registration_changed(event.pk)
+    # The owner's mail is recorded with the event (outbox), and sent once it commits.
+    enqueue("programs.tasks.send_registration_event_email", event.pk)
 
 
 def _veto(transition, business: Business, actor) -> None:

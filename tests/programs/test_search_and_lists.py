@@ -273,8 +273,8 @@ def test_an_htmx_request_gets_only_the_table(doe, page):
     assert "<html" not in body and 'data-testid="queue-filters"' not in body
     assert [t.name for t in partial.templates] == [
         "programs/queue/_table.html",
-        "programs/includes/status_badge.html",
-        "programs/includes/pagination.html",
+        "partials/status_badge.html",
+        "partials/pagination.html",
     ]
     assert "<html" in full.content.decode() and 'data-testid="queue-filters"' in full.content.decode()
     assert body in full.content.decode()

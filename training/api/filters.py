@@ -5,8 +5,7 @@ import jdatetime
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from greenjobs.api import FilterSet, IntegerFilter
-from programs.api.filters import JalaliOrIsoDateFilter
+from greenjobs.api import FilterSet, IntegerFilter, JalaliOrIsoDateFilter
 
 from .. import selectors
 from ..forms.catalogue import SCOPE_CHOICES

@@ -5,9 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from greenjobs.api_fields import LocalDecimalField, LocalIntegerField
+from greenjobs.api_fields import LocalDecimalField, LocalIntegerField, PortalDateField
 from greenjobs.links import absolute_url
-from programs.api.serializers import PortalDateField
 from programs.models import County
 
 from ..models import (

@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
 from greenjobs.formats import format_digits
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField, ModelForm
 from greenjobs.jalali import to_jalali
+from programs.models import County
 
 from ..models import Audience, AwarenessActivity
 
@@ -30,8 +32,6 @@ class ActivityForm(BootstrapFormMixin, ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from programs.models import County
-
         self.fields["county"].queryset = County.objects.order_by("order")
         self.fields["county"].empty_label = _("Province-wide")
         for name in ("workers_count", "employers_count", "others_count"):
@@ -60,8 +60,6 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from agencies.models import Agency
-
         self.fields["agency"].choices = [("", _("All agencies"))] + [
             (agency.code, agency.short_name) for agency in Agency.objects.order_by("order", "code")
         ]

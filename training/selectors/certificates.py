@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q
 
 from greenjobs.text import fold_digits, search_key
+from programs.models import GreenJob
 
 from ..models import Certificate
 from ..permissions import visible_enrolments
@@ -74,8 +75,6 @@ def _valid_certificate_of_holder():
 
 def certified_employees(business) -> tuple[int, int]:
     """(certified, total): of a business's green-job holders, how many hold a valid certificate. One query."""
-    from programs.models import GreenJob
-
     counts = GreenJob.objects.filter(business=business).aggregate(
         total=Count("pk"),
         certified=Count("pk", filter=Exists(_valid_certificate_of_holder())),

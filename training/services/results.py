@@ -152,9 +152,7 @@ def _recompute_results(session: Session) -> list[dict]:
 
 
 def _issue_certificates_after_commit(session_id: int) -> None:
-    from .. import tasks
-
-    enqueue(tasks.issue_certificates, session_id)
+    enqueue("training.tasks.issue_certificates", session_id)
 
 
 def _record_change(

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs.exceptions import ConflictError
+from greenjobs.outbox.services import enqueue
 from greenjobs.workflow import Workflow
 
-from .. import notifications
 from ..models import Certificate, Enrolment, Session, TrainingEvent
 from ..workflow import CERTIFICATE_TRANSITIONS, ENROLMENT_TRANSITIONS, SESSION_TRANSITIONS, actor_may
 
@@ -36,7 +36,7 @@ def _certificate_event(
 
 def _notify_enrolment(event: TrainingEvent) -> None:
     if event.action == "promote":
-        notifications.promoted(event.enrolment_id)
+        enqueue("training.tasks.send_promotion_email", event.enrolment_id)
 
 
 def _session_out_of_place(transition, session) -> ConflictError:

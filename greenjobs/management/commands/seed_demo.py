@@ -3,9 +3,11 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from agencies import demo as agencies_demo
 from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         agencies_seed.load()
         seed_indicators.load()
         try:
-            accounts = accounts_demo.load()
+            # Every sign-in account or none of them.
+            with transaction.atomic():
+                accounts = accounts_demo.load() + agencies_demo.load()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         # The demo's own workflow would otherwise mail its fictional applicants on every transition:
