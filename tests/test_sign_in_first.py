@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "agencies:home",
     "agencies:memorandum",
-    "agencies:public_dashboard",
+    "measurement:public_dashboard",
     "accounts:login",
     "accounts:logout",
     "accounts:sign_up",
@@ -45,8 +45,8 @@ PUBLIC = {
 NOT_FOUND_TO_STRANGERS = {
     "programs:document_download": "get",
     "programs:business_transition": "post",
-    "programs:report_download": "get",
-    "programs:report_export": "get",
+    "measurement:report_download": "get",
+    "measurement:report_export": "get",
     "incentives:document_download": "get",
     "training:certificate_pdf": "get",
 }

@@ -18,7 +18,7 @@ def test_applicants_and_programme_managers():
 @pytest.mark.parametrize("who", PEOPLE)
 def test_the_applicant_dashboard_is_the_applicants_alone(client, who):
     user = person(who)
-    url = reverse("accounts:applicant_dashboard")
+    url = reverse("measurement:applicant_dashboard")
     if user.is_authenticated:
         client.force_login(user)
 
@@ -44,7 +44,7 @@ def test_the_dashboard_asks_for_signing_in_and_sends_each_person_to_their_own(cl
 
     expected = {
         "anonymous": f"{reverse('accounts:login')}?next={url}",
-        "applicant": reverse("accounts:applicant_dashboard"),
-        "programme_manager": reverse("agencies:programme_dashboard"),
-    }.get(who, reverse("agencies:staff_dashboard"))
+        "applicant": reverse("measurement:applicant_dashboard"),
+        "programme_manager": reverse("measurement:programme_dashboard"),
+    }.get(who, reverse("measurement:staff_dashboard"))
     assert (response.status_code, response["Location"]) == (302, expected)
