@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs.bilingual import Bilingual
+from greenjobs.jobs import Job
 
 
 class Indicator(Bilingual, models.Model):
@@ -101,7 +102,7 @@ class ManualValue(models.Model):
         return f"{self.indicator.code} {self.period_start}–{self.period_end}: {self.value}"
 
 
-class ReportJob(models.Model):
+class ReportJob(Job):
     """One progress report: requested for a period and language, computed and rendered by Celery."""
 
     class Status(models.TextChoices):
@@ -116,25 +117,15 @@ class ReportJob(models.Model):
 
     period = models.CharField(_("period"), max_length=10)  # 1405, 1405-Q3 or 1405-07
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FA)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
     # One request, one report: a re-delivered task finds the key taken and the file already there.
     request_key = models.CharField(max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    message = models.TextField(_("message"), blank=True)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     stored_name = models.CharField(max_length=120, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    # Moved by the worker with every step of progress: a running job whose heartbeat stopped lost its
-    # worker (killed, out of memory, machine gone) and is started again by the recovery task.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The recovery task starts a job whose worker was lost (its heartbeat stopped) again, a bounded number of times.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
     scheduled = models.BooleanField(_("made by the schedule"), default=False)
 
     class Meta:
@@ -142,6 +133,7 @@ class ReportJob(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
+        # The constraint keeps the name it had before the job base existed.
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="programs_report_progress_percent"),
         ]

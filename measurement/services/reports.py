@@ -233,7 +233,7 @@ def report_request(*, actor, period: str, language: str = "fa", scheduled: bool 
 def _set_progress(job_id: int, value: int) -> None:
     # Written outside any long transaction, so the page polling the row sees it move; the heartbeat
     # tells the recovery task the worker is alive.
-    ReportJob.objects.filter(pk=job_id).update(progress=min(value, 100), heartbeat_at=timezone.now())
+    ReportJob(pk=job_id).advance(value)
 
 
 def _stall_after() -> datetime.timedelta:
@@ -260,12 +260,7 @@ def report_run(*, job_id: int) -> str:
             and now - job.heartbeat_at < _stall_after()
         ):
             return "running elsewhere"
-        job.status = ReportJob.Status.RUNNING
-        job.started_at = now
-        job.heartbeat_at = now
-        job.attempts += 1
-        job.progress = 1
-        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress"])
+        job.start(progress=1, message=job.message, attempts=job.attempts + 1)
     try:
         period = Period.parse(job.period)
         snapshot = build_snapshot(period, progress=lambda value: _set_progress(job.pk, value))
@@ -274,10 +269,7 @@ def report_run(*, job_id: int) -> str:
         _set_progress(job.pk, 95)
         digest = hashlib.sha256(pdf).hexdigest()
     except Exception as exc:
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=ReportJob.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )  # fmt: skip
+        job.fail(f"{exc.__class__.__name__}: {exc}"[:2000])
         raise
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
@@ -288,14 +280,7 @@ def report_run(*, job_id: int) -> str:
         if storage.exists(name):
             storage.delete(name)
         stored = storage.save(name, ContentFile(pdf))
-        job.stored_name = stored
-        job.sha256 = digest
-        job.size = len(pdf)
-        job.snapshot = snapshot
-        job.status = ReportJob.Status.SUCCEEDED
-        job.progress = 100
-        job.finished_at = timezone.now()
-        job.save()
+        job.finish(message=job.message, stored_name=stored, sha256=digest, size=len(pdf), snapshot=snapshot)
     return "done"
 
 
