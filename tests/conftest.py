@@ -1,18 +1,29 @@
+import io
 import os
 import shutil
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 
 from agencies import seed
 from programs import seed as programs_seed
 from programs import seed_indicators
 
 
+# Before pytest-xdist reads the groups off the items (with --dist loadgroup).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser and worker tests need real services; without them they skip, unless CI requires them."""
+    """Browser and worker tests need real services; without them they skip, unless CI requires them.
+
+    In a parallel run the browser tests share one process, so one Chromium starts rather than one per
+    process; each still has its own live server and database.
+    """
     chromium = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
     for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
         if item.get_closest_marker("browser") and not chromium:
             if settings.REQUIRE_SERVICES:
                 raise pytest.UsageError(
@@ -23,15 +34,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="Redis is not reachable"))
 
 
+def _seeded() -> bool:
+    """Whether the rows the data migrations load are all there (a transactional test flushes them)."""
+    # Models import only once Django is set up, which is after pytest imports this conftest.
+    from agencies.models import Agency, Goal, Memorandum, Obligation
+    from programs.models import County, GreenOccupation, Indicator
+
+    expected = [
+        (Agency, len(seed.AGENCIES)),
+        (Memorandum, 1),
+        (Goal, len(seed.GOALS)),
+        (Obligation, len(seed.OBLIGATIONS)),
+        (County, len(programs_seed.COUNTIES)),
+        (GreenOccupation, len(programs_seed.OCCUPATIONS)),
+        (Indicator, len(seed_indicators.INDICATORS)),
+    ]
+    return all(model.objects.count() == count for model, count in expected)
+
+
 @pytest.fixture
 def agencies(db):
     """The three signatories, the memorandum, the counties and occupations, as the data migrations load them.
 
-    Loaded again here because transactional tests (browser, worker) flush the migration's rows.
+    A test in a transaction sees the migrations' rows and rolls back whatever it changes; only after a
+    transactional test (browser, worker) flushed them are they loaded again, which costs ~100 queries.
     """
-    seed.load()
-    programs_seed.load()
-    seed_indicators.load()
+    if not _seeded():
+        seed.load()
+        programs_seed.load()
+        seed_indicators.load()
     from agencies.models import Agency
 
     return {agency.code: agency for agency in Agency.objects.all()}
@@ -59,3 +90,24 @@ def empty_cache():
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo of `make run`, loaded once for the module's tests and rolled back when they are done.
+
+    Loading it takes seconds; each test runs in its own savepoint inside this transaction.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            if not _seeded():
+                seed.load()
+                programs_seed.load()
+                seed_indicators.load()
+            call_command("seed_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
