@@ -18,12 +18,15 @@ def pytest_collection_modifyitems(config, items):
     """Browser and worker tests need real services; without them they skip, unless CI requires them.
 
     In a parallel run the browser tests share one process, so one Chromium starts rather than one per
-    process; each still has its own live server and database.
+    process; each still has its own live server and database. The tests of a module that loads data
+    once for the whole module (the demo) stay in one process, so it is loaded once, not once per process.
     """
     chromium = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
         if item.get_closest_marker("browser") and not chromium:
             if settings.REQUIRE_SERVICES:
                 raise pytest.UsageError(
@@ -32,6 +35,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
         if item.get_closest_marker("celery_worker") and not settings.REDIS_AVAILABLE:
             item.add_marker(pytest.mark.skip(reason="Redis is not reachable"))
+
+
+def _uses_module_fixture(item) -> bool:
+    fixtureinfo = getattr(item, "_fixtureinfo", None)
+    if fixtureinfo is None:
+        return False
+    return any(defs[-1].scope == "module" for defs in fixtureinfo.name2fixturedefs.values())
 
 
 def _seeded() -> bool:
