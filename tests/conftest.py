@@ -17,15 +17,14 @@ from programs import seed_indicators
 def pytest_collection_modifyitems(config, items):
     """Browser and worker tests need real services; without them they skip, unless CI requires them.
 
-    In a parallel run the browser tests share one process, so one Chromium starts rather than one per
-    process; each still has its own live server and database. The tests of a module that loads data
-    once for the whole module (the demo) stay in one process, so it is loaded once, not once per process.
+    In a parallel run the tests of a module that loads data once for the whole module (the demo) stay in
+    one process, so it is loaded once, not once per process. xdist runs its groups first, biggest first,
+    so a group never holds a transactional test: its flush would empty the tables under the tests that
+    follow in that process (pytest-django otherwise runs transactional tests last).
     """
     chromium = shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
     for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif _uses_module_fixture(item):
+        if _uses_module_fixture(item) and not _transactional(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
         if item.get_closest_marker("browser") and not chromium:
             if settings.REQUIRE_SERVICES:
@@ -42,6 +41,13 @@ def _uses_module_fixture(item) -> bool:
     if fixtureinfo is None:
         return False
     return any(defs[-1].scope == "module" for defs in fixtureinfo.name2fixturedefs.values())
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
 def _seeded() -> bool:
