@@ -1,6 +1,63 @@
+"""Helpers several test modules share: API clients and their pages, concurrent calls, waiting on workers."""
+
 import contextlib
+import threading
 import time
 import uuid
+
+from django.db import connections
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from greenjobs.exceptions import DomainError
+
+
+def client_for(user=None):
+    """A client that authenticates by token, as an API consumer would; anonymous without a user."""
+    client = APIClient()
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def results(response):
+    """The rows of one page of an API list, which must have answered 200."""
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def ids(response):
+    return [row["id"] for row in results(response)]
+
+
+def run_together(calls):
+    """Starts every call at the same moment, each in its own thread and connection.
+
+    Returns one outcome per call, in order: ("done", what it returned), ("told", the DomainError's code)
+    or ("error", anything else it raised, which the assertions must then show).
+    """
+    start = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait(timeout=60)
+            outcomes[index] = ("done", call())
+        except DomainError as exc:
+            outcomes[index] = ("told", exc.code)
+        except Exception as exc:  # anything else is a failure the assertions must show
+            outcomes[index] = ("error", repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
 
 
 def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.05):

@@ -11,8 +11,12 @@ from urllib.parse import urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, CELERY_BROKER_TRANSPORT_OPTIONS, env
 
+# pytest-xdist runs the suite in several processes (gw0, gw1…) and names each in this variable; a Celery
+# worker process a test starts inherits it. Each gets its own test database (pytest-django adds the
+# suffix), and below its own Redis keys, Celery queue and folders, so no process sees another's work.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 TEST_DATABASE_URL = env("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/greenjobs")
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
@@ -46,12 +50,19 @@ if POSTGRES_AVAILABLE:
     DATABASES = {"default": env.db_url_config(TEST_DATABASE_URL)}
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3"}
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "var" / f"test{XDIST_WORKER}.sqlite3",
+        }
     }
 
 REDIS_URL = TEST_REDIS_URL if REDIS_AVAILABLE else ""
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+REDIS_KEY_PREFIX = f"test-{XDIST_WORKER or 'main'}:"
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": REDIS_KEY_PREFIX}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
+CELERY_TASK_DEFAULT_QUEUE = f"test-{XDIST_WORKER or 'main'}"
 # Unit tests run tasks in process; the worker tests switch this off and start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -60,7 +71,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The test client's own host, so an absolute link in a response can be followed by the client.
 PORTAL_BASE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / ("test-private" + (f"-{XDIST_WORKER}" if XDIST_WORKER else ""))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

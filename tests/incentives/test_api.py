@@ -3,8 +3,6 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from agencies.models import StaffMembership
 from incentives.models import (
@@ -30,6 +28,7 @@ from tests.factories import (
     make_staff,
     verified_business,
 )
+from tests.utils import client_for, ids, results
 
 pytestmark = pytest.mark.django_db
 
@@ -40,24 +39,6 @@ LOANS = "/api/v1/loan-applications/"
 @pytest.fixture(autouse=True)
 def _private_media(private_media):
     """Every test stores its uploaded documents in its own folder."""
-
-
-def client_for(user=None):
-    """A client that authenticates by token, as an API consumer would; anonymous without a user."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def ids(response):
-    return [row["id"] for row in results(response)]
 
 
 def label(choice):

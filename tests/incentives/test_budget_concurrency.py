@@ -1,16 +1,14 @@
 """The budget invariant under real concurrency: many managers approving at once, each on a connection."""
 
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 
-from greenjobs.exceptions import DomainError
 from incentives.models import ApplicationEvent, LoanApplication, LoanScheme
 from incentives.services.applications import application_transition
 from tests.factories import LoanSchemeFactory, loan_draft, make_staff
+from tests.utils import run_together
 
 BILLION = 1_000_000_000
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
@@ -27,32 +25,6 @@ def at_decision(scheme, *, doe_reviewer, mcls_reviewer):
     ):
         application_transition(application_id=application.pk, actor=actor, name=name)
     return application.pk
-
-
-def run_together(calls):
-    """Starts the calls at one moment, each in its own thread and connection; returns (outcome, detail)."""
-    start = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=60)
-            call()
-            outcomes[index] = ("won", None)
-        except DomainError as exc:
-            outcomes[index] = ("told", exc.code)
-        except Exception as exc:  # anything else is a failure the assertions must show
-            outcomes[index] = ("error", repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @on_postgresql
@@ -79,8 +51,8 @@ def test_fifty_simultaneous_approvals_commit_exactly_the_budget(agencies):
     outcomes = run_together([approve(pk) for pk in ids])
 
     # then ten are approved and forty are told the budget is spent
-    assert outcomes.count(("won", None)) == 10
-    assert [o for o in outcomes if o[0] != "won"] == [("told", "budget_exhausted")] * 40
+    assert outcomes.count(("done", None)) == 10
+    assert [o for o in outcomes if o[0] != "done"] == [("told", "budget_exhausted")] * 40
     scheme.refresh_from_db()
     assert scheme.committed == scheme.budget == 10 * BILLION
     approved = LoanApplication.objects.filter(pk__in=ids, stage="approved")
@@ -115,10 +87,10 @@ def test_approve_and_reject_at_once_leave_exactly_one_decision(agencies):
 
     outcomes = run_together([decide(m, d) for m, d in zip(managers, decisions, strict=True)])
 
-    assert outcomes.count(("won", None)) == 1
-    [told] = [o for o in outcomes if o[0] != "won"]
+    assert outcomes.count(("done", None)) == 1
+    [told] = [o for o in outcomes if o[0] != "done"]
     assert told in (("told", "stale"), ("told", "invalid_transition"))
-    winner = decisions[outcomes.index(("won", None))]["name"]
+    winner = decisions[outcomes.index(("done", None))]["name"]
     application = LoanApplication.objects.get(pk=application_id)
     assert application.stage == {"approve": "approved", "reject": "rejected"}[winner]
     decided = ApplicationEvent.objects.filter(application_id=application_id, from_stage="decision")

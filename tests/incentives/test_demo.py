@@ -8,9 +8,7 @@ from incentives.models import LoanApplication, LoanScheme, Stage
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_two_schemes_and_an_application_in_every_stage(agencies):
-    call_command("seed_demo", stdout=io.StringIO())
-
+def test_the_demo_has_two_schemes_and_an_application_in_every_stage(demo_once, agencies):
     assert LoanScheme.objects.count() == 2
     assert set(LoanApplication.objects.values_list("stage", flat=True)) == set(Stage.values)
     for scheme in LoanScheme.objects.all():
@@ -24,8 +22,7 @@ def test_the_demo_has_two_schemes_and_an_application_in_every_stage(agencies):
     assert in_arrears.overdue_amount > 0 and in_arrears.days_late > 0
 
 
-def test_loading_the_demo_twice_adds_no_loans(agencies):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_loading_the_demo_twice_adds_no_loans(demo_once, agencies):
     before = (LoanApplication.objects.count(), list(LoanScheme.objects.values_list("committed", flat=True)))
 
     call_command("seed_demo", stdout=io.StringIO())

@@ -4,8 +4,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from programs import selectors
 from programs.models import (
@@ -28,9 +26,11 @@ from tests.factories import (
     county,
     make_staff,
     ready_to_submit,
+    registration_state,
     valid_business_id,
     valid_national_id,
 )
+from tests.utils import client_for, ids, results
 
 pytestmark = pytest.mark.django_db
 
@@ -39,26 +39,8 @@ BUSINESSES = "/api/v1/businesses/"
 ASSESSMENTS = "/api/v1/assessments/"
 
 
-def client_for(user=None):
-    """A client that authenticates by token, as an API consumer would; anonymous without a user."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
 def codes(response):
     return [row["code"] for row in results(response)]
-
-
-def ids(response):
-    return [row["id"] for row in results(response)]
 
 
 def label(choice):
@@ -445,6 +427,7 @@ def test_the_owner_changes_a_draft(agencies):
 
 def test_a_submitted_registration_cannot_be_changed_by_its_owner(agencies):
     business = submitted_registration(employees_total=5)
+    before = registration_state(business)
 
     response = client_for(business.owner).patch(
         f"{BUSINESSES}{business.pk}/", {"employees_total": 50}, format="json"
@@ -454,6 +437,7 @@ def test_a_submitted_registration_cannot_be_changed_by_its_owner(agencies):
     assert response.json()["code"] == "not_editable"
     business.refresh_from_db()
     assert business.employees_total == 5
+    assert registration_state(business) == before
 
 
 @pytest.mark.parametrize(
@@ -695,26 +679,28 @@ def test_a_transition_on_a_registration_moved_meanwhile_is_409_and_changes_nothi
     second = client_for(make_staff("DOE", "officer"))
     url = f"{BUSINESSES}{business.pk}/transition/"
     first.post(url, {"action": "start_assessment", "expected_status": "submitted"}, format="json")
+    before = registration_state(business)
 
     response = second.post(url, {"action": "start_assessment", "expected_status": "submitted"}, format="json")
 
     assert response.status_code == 409
     assert response.json()["code"] == "stale"
-    business.refresh_from_db()
-    assert business.status == RegistrationStatus.UNDER_ASSESSMENT
+    assert registration_state(business) == before
+    assert before["status"] == RegistrationStatus.UNDER_ASSESSMENT
     assert Assessment.objects.filter(business=business).count() == 1
 
 
 def test_an_outsider_cannot_move_a_registration_they_cannot_see(agencies):
     business = submitted_registration()
+    before = registration_state(business)
 
     response = client_for(ApplicantFactory()).post(
         f"{BUSINESSES}{business.pk}/transition/", {"action": "submit"}, format="json"
     )
 
     assert response.status_code == 404
-    business.refresh_from_db()
-    assert business.status == RegistrationStatus.SUBMITTED
+    assert registration_state(business) == before
+    assert before["status"] == RegistrationStatus.SUBMITTED
 
 
 def test_a_return_for_changes_needs_a_reason(agencies):
@@ -723,18 +709,21 @@ def test_a_return_for_changes_needs_a_reason(agencies):
         business_id=business.pk, actor=make_staff("DOE"), name="start_assessment"
     )
 
+    before = registration_state(business)
+
     response = client_for(make_staff("DOE", "reviewer")).post(
         f"{BUSINESSES}{business.pk}/transition/", {"action": "request_changes", "reason": "  "}, format="json"
     )
 
     assert response.status_code == 400
     assert response.json()["code"] == "reason_required"
-    business.refresh_from_db()
-    assert business.status == RegistrationStatus.UNDER_ASSESSMENT
+    assert registration_state(business) == before
+    assert before["status"] == RegistrationStatus.UNDER_ASSESSMENT
 
 
-def test_an_unknown_action_is_400(agencies):
-    business = BusinessFactory()
+def test_an_unknown_action_is_400_and_changes_nothing(agencies):
+    business = ready_to_submit()
+    before = registration_state(business)
 
     response = client_for(business.owner).post(
         f"{BUSINESSES}{business.pk}/transition/", {"action": "approve"}, format="json"
@@ -742,6 +731,8 @@ def test_an_unknown_action_is_400(agencies):
 
     assert response.status_code == 400
     assert list(response.json()) == ["action"]
+    assert registration_state(business) == before
+    assert before["status"] == RegistrationStatus.DRAFT
 
 
 # --- assessments ---

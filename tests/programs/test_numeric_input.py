@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import make_staff
-from tests.programs.test_api import ASSESSMENTS, client_for, under_assessment
+from tests.programs.test_api import ASSESSMENTS, under_assessment
+from tests.utils import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 

@@ -5,8 +5,6 @@ import datetime
 
 import pytest
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from greenjobs.jalali import to_jalali
 from greenjobs.text import to_persian_digits
@@ -20,6 +18,7 @@ from tests.factories import (
     make_staff,
     occupation,
 )
+from tests.utils import client_for, ids, results
 from training.models import Attendance, Audience, AwarenessActivity, Certificate, Enrolment, Meeting, Session
 from training.services import certificates, enrolment
 from training.services import results as records
@@ -34,24 +33,6 @@ ENROLMENTS = f"{API}enrolments/"
 CERTIFICATES = f"{API}certificates/"
 VERIFY = f"{API}certificate-verification/"
 ACTIVITIES = f"{API}awareness-activities/"
-
-
-def client_for(user=None):
-    """A client that authenticates by token, as an API consumer would; anonymous without a user."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def ids(response):
-    return [row["id"] for row in results(response)]
 
 
 def label(choice):

@@ -1,43 +1,16 @@
 """Seats under real concurrency: many applicants pressing "enrol" at once, each on their own connection."""
 
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from greenjobs.exceptions import DomainError
 from tests.factories import ApplicantFactory, SessionFactory
+from tests.utils import run_together
 from training.models import Enrolment, Session
 from training.services import enrolment
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-
-
-def run_together(calls):
-    """Starts every call at the same moment, each in its own thread and connection; returns the outcomes."""
-    start = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=60)
-            outcomes[index] = ("done", call())
-        except DomainError as exc:
-            outcomes[index] = ("told", exc.code)
-        except Exception as exc:  # anything else is a failure the assertions must show
-            outcomes[index] = ("error", repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def enrol_call(session_id, person_id):

@@ -8,9 +8,7 @@ from training.models import AwarenessActivity, Certificate, Enrolment, Session
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_sessions_enrolments_in_every_state_certificates_and_activities(agencies):
-    call_command("seed_demo", stdout=io.StringIO())
-
+def test_the_demo_has_sessions_enrolments_in_every_state_certificates_and_activities(demo_once, agencies):
     assert set(Enrolment.objects.values_list("status", flat=True)) == set(Enrolment.Status.values)
     assert Enrolment.objects.filter(passed=True).count() == Certificate.objects.count() == 10
     assert Enrolment.objects.filter(passed=False).count() == 2
@@ -19,8 +17,7 @@ def test_the_demo_has_sessions_enrolments_in_every_state_certificates_and_activi
     assert set(AwarenessActivity.objects.values_list("agency__code", flat=True)) == {"DOE", "MCLS", "TVTO"}
 
 
-def test_loading_the_demo_twice_adds_no_training_data(agencies):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_loading_the_demo_twice_adds_no_training_data(demo_once, agencies):
     before = (Session.objects.count(), Enrolment.objects.count(), Certificate.objects.count())
 
     call_command("seed_demo", stdout=io.StringIO())
