@@ -124,7 +124,7 @@ class ReportJob(Job):
     stored_name = models.CharField(max_length=120, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
-    # The recovery task starts a job whose worker was lost (its heartbeat stopped) again, a bounded number of times.
+    # The recovery task starts a job whose worker was lost again, a bounded number of times.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     scheduled = models.BooleanField(_("made by the schedule"), default=False)
 

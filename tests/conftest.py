@@ -54,7 +54,8 @@ def _seeded() -> bool:
     """Whether the rows the data migrations load are all there (a transactional test flushes them)."""
     # Models import only once Django is set up, which is after pytest imports this conftest.
     from agencies.models import Agency, Goal, Memorandum, Obligation
-    from programs.models import County, GreenOccupation, Indicator
+    from measurement.models import Indicator
+    from programs.models import County, GreenOccupation
 
     expected = [
         (Agency, len(seed.AGENCIES)),
