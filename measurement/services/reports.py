@@ -26,7 +26,7 @@ from programs.models import County, Initiative, Milestone
 from training.models import AwarenessActivity, Certificate, Enrolment
 
 from .. import indicators as measures
-from .. import report_pdf
+from .. import pdf as report_pdf
 from ..models import Indicator, IndicatorTarget, ReportJob
 from ..periods import Period, PeriodError
 from ..permissions import can_request_reports

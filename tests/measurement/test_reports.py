@@ -23,7 +23,8 @@ from pypdf import PdfReader
 from agencies.seed import GOALS
 from greenjobs.pdf import FONT_DIR
 from greenjobs.text import to_persian_digits
-from measurement import charts, exports, report_pdf, tasks
+from measurement import charts, exports, tasks
+from measurement import pdf as report_pdf
 from measurement.models import ReportJob
 from measurement.periods import Period
 from measurement.services import reports

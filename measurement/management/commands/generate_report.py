@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from measurement import report_pdf
+from measurement import pdf as report_pdf
 from measurement.periods import Period, PeriodError
 from measurement.services import reports
 
