@@ -11,6 +11,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -141,7 +142,6 @@ def delete_document(stored_name: str) -> None:
 
 def document_response(document):
     """The file of a stored document as a private download. Call only after checking permission."""
-    from django.http import FileResponse
 
     response = FileResponse(
         open_document(document.stored_name),
