@@ -19,14 +19,14 @@ def test_a_programme_manager_requests_a_quarterly_report_watches_it_and_download
     login, demo_data, queued_tasks
 ):
     manager = login("programme_manager")
-    manager.goto("/measurement/reports/")
+    manager.goto("/programs/reports/")
     form = manager.get_by_test_id("report-form")
     form.locator("select[name=kind]").select_option("quarter")
     form.locator("input[name=year]").fill("۱۴۰۵")
     form.locator("input[name=number]").fill("3")
     form.locator("select[name=language]").select_option("fa")
     manager.get_by_test_id("report-request").click()
-    manager.wait_for_url(re.compile(r"/measurement/reports/\d+/$"))
+    manager.wait_for_url(re.compile(r"/programs/reports/\d+/$"))
 
     # The request waits in the queue: the bar is at the start, and the page keeps polling.
     assert manager.get_by_test_id("report-status").get_attribute("data-status") == "pending"
