@@ -475,6 +475,24 @@ def test_cancelling_from_the_project_page(tender, client):
 
 
 @db
+def test_the_cancel_page_of_a_project_no_longer_open_offers_no_form(tender, client):
+    project, _bids = tender
+    manager = make_staff("DOE", "manager")
+    services.project_cancel(project_id=project.pk, actor=manager, reason="بودجه حذف شد.")
+    client.force_login(manager)
+    url = reverse("programs:project_cancel", args=[project.pk])
+
+    page = client.get(url).content.decode()
+    again = client.post(url, {"reason": "دوباره", "expected_status": "open"})
+
+    assert 'data-testid="project-closed"' in page
+    assert 'data-testid="cancel-form"' not in page
+    assert again.status_code == 200
+    assert 'data-testid="project-closed"' in again.content.decode()
+    assert ProjectEvent.objects.filter(project=project, action="cancel").count() == 1
+
+
+@db
 def test_other_agencies_see_no_cancel_button_and_get_403(tender, client):
     project, _bids = tender
     client.force_login(make_staff("TVTO", "manager"))
