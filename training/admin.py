@@ -20,6 +20,7 @@ from .models import (
     Meeting,
     Session,
     TrainingCentre,
+    TrainingEvent,
 )
 
 
@@ -46,13 +47,35 @@ class MeetingInline(ReadOnlyInline):
     verbose_name_plural = _("meetings")
 
 
+class EventInline(ReadOnlyInline):
+    """The history the workflow records: who moved what, when, from and to which status, and why."""
+
+    model = TrainingEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    verbose_name = _("event")
+    verbose_name_plural = _("history")
+
+
+class SessionEventInline(EventInline):
+    fk_name = "session"
+
+
+class EnrolmentEventInline(EventInline):
+    fk_name = "enrolment"
+
+
+class CertificateEventInline(EventInline):
+    fk_name = "certificate"
+
+
 @admin.register(Session)
 class SessionAdmin(ReadOnlyAdmin):
     list_display = ("course", "centre", "starts_on", "ends_on", "capacity", "enrolled_count", "status")
     list_filter = ("status", "centre")
     search_fields = ("course__standard_code", "course__title_fa", "course__title_en", "instructor")
     list_select_related = ("course", "centre")
-    inlines = [MeetingInline]
+    inlines = [MeetingInline, SessionEventInline]
 
 
 class AttendanceInline(ReadOnlyInline):
@@ -73,14 +96,16 @@ class EnrolmentAdmin(ReadOnlyAdmin):
         "session__course__title_fa",
     )
     list_select_related = ("person", "session__course")
-    inlines = [AttendanceInline]
+    inlines = [AttendanceInline, EnrolmentEventInline]
 
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ("serial", "enrolment", "issued_on", "revoked_at")
+    list_display = ("serial", "enrolment", "issued_on", "status", "revoked_at")
+    list_filter = ("status",)
     search_fields = ("serial", "verification_code", "enrolment__person__last_name")
     list_select_related = ("enrolment__person", "enrolment__session__course")
+    inlines = [CertificateEventInline]
 
 
 @admin.register(AwarenessActivity)

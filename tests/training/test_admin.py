@@ -8,7 +8,16 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.factories import ApplicantFactory, SessionFactory, UserFactory
-from training.models import AwarenessActivity, Certificate, Course, Enrolment, Session, TrainingCentre
+from training.models import (
+    AwarenessActivity,
+    Certificate,
+    Course,
+    Enrolment,
+    Session,
+    TrainingCentre,
+    TrainingEvent,
+)
+from training.services import enrolment as enrolment_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies")]
 
@@ -94,3 +103,22 @@ def test_every_changelist_of_the_site_still_opens_with_dates_in_the_readers_cale
     statuses = {model.__name__: client.get(changelist(model)).status_code for model in admin.site._registry}
 
     assert set(statuses.values()) == {200}, statuses
+
+
+def test_an_enrolment_in_the_admin_shows_the_history_its_workflow_recorded(client, administrator, agencies):
+    person = ApplicantFactory()
+    session = SessionFactory(
+        starts_on=datetime.date.today() + datetime.timedelta(days=20),
+        ends_on=datetime.date.today() + datetime.timedelta(days=50),
+    )
+    enrolment = enrolment_services.enrolment_create(session_id=session.pk, person=person, actor=person)
+    enrolment_services.enrolment_cancel(enrolment_id=enrolment.pk, actor=person)
+    client.force_login(administrator)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(reverse("admin:training_enrolment_change", args=[enrolment.pk])).content.decode()
+
+    actions = re.findall(r'class="field-action">\s*<p>(\w+)</p>', page)
+    assert sorted(actions) == ["cancel", "enrol"]
+    assert "History" in page
+    assert TrainingEvent.objects.filter(enrolment=enrolment).count() == 2
