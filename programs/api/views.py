@@ -81,12 +81,17 @@ class BusinessViewSet(
     serializer_class = BusinessSerializer
     filterset_class = filters.BusinessFilter
     ordering_fields = ["status_changed_at", "legal_name"]
-    # Explicit: Django drops Meta.ordering from the annotated (GROUP BY) list, and pages must be stable.
+    # Explicit, with the primary key last: pages must be stable.
     ordering = ["-updated_at", "-pk"]
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.business_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        # The green-job counts are read for the page's rows only, never grouped over the whole list.
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.with_green_jobs_count(page)
 
     def get_permissions(self):
         if self.action == "create":

@@ -37,6 +37,7 @@ def _filtered_page(request, data, queryset_for, statuses, *, with_ready=False):
         # A search that cannot be run lists nothing: without it the list would look like its answer.
         queryset = queryset.none()
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_green_jobs_count(page.object_list)
     query = data.copy()
     query.pop("page", None)
     return form, page, query.urlencode()

@@ -50,6 +50,7 @@ def _visible_or_404(request, pk):
 def my_businesses(request):
     businesses = selectors.business_list(user=request.user).order_by("-updated_at")
     page = Paginator(businesses, 20).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_green_jobs_count(page.object_list)
     return render(request, "programs/businesses/my_list.html", {"page": page})
 
 

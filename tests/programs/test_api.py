@@ -976,8 +976,8 @@ def test_other_agencies_filter_only_what_they_may_see(queue):
 
 # --- query counts stay flat as rows grow ---
 
-BUSINESS_LIST_QUERIES = 4  # token with user, staff membership, count, the page (county and jobs count joined)
-APPLICANT_LIST_QUERIES = 3  # token with user, count, the page
+BUSINESS_LIST_QUERIES = 5  # token with user, staff membership, count, the page, the page's green-job counts
+APPLICANT_LIST_QUERIES = 4  # token with user, count, the page, the page's green-job counts
 OCCUPATION_LIST_QUERIES = 2  # count, the page
 ASSESSMENT_LIST_QUERIES = (
     5  # token with user, staff membership, count, the page with business and officer, items
