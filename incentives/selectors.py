@@ -41,6 +41,18 @@ def published_schemes():
     )
 
 
+def schemes_by_window(today):
+    """The published schemes as the public page shows them: open and upcoming ones (a few at any time), and
+    the closed ones, which grow with the years and are paged."""
+    # The list shows no priority counties, so none are fetched.
+    published = LoanScheme.objects.filter(is_published=True).order_by("-opens_on", "-pk")
+    return {
+        "open": published.filter(opens_on__lte=today, closes_on__gte=today),
+        "upcoming": published.filter(opens_on__gt=today),
+        "closed": published.filter(closes_on__lt=today).order_by("-opens_on", "-pk"),
+    }
+
+
 def application_list(*, user, filters: dict | None = None):
     filters = filters or {}
     queryset = permissions.visible_applications(user).select_related(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +25,9 @@ WEIGHT_LABELS = (
     ("weight_environment", _("Expected environmental gain (energy, water, raw materials, waste)")),
     ("weight_county", _("Business in a priority county")),
 )
+
+
+CLOSED_PER_PAGE = 20
 
 
 # Scheme management is MCLS managers' alone.
@@ -69,11 +73,13 @@ def scheme_edit(request, code):
 
 def scheme_list(request):
     today = timezone.localdate()
-    schemes = list(selectors.published_schemes())
+    schemes = selectors.schemes_by_window(today)
+    closed = Paginator(schemes["closed"], CLOSED_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "open_schemes": [s for s in schemes if s.is_open(today)],
-        "upcoming_schemes": [s for s in schemes if s.opens_on > today],
-        "closed_schemes": [s for s in schemes if s.closes_on < today],
+        "open_schemes": list(schemes["open"]),
+        "upcoming_schemes": list(schemes["upcoming"]),
+        "closed_schemes": closed.object_list,
+        "page": closed,
         "today": today,
         "can_apply": can_apply(request.user),
     }

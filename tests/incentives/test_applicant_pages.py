@@ -711,7 +711,7 @@ def test_the_application_page_links_to_the_schedule_once_there_is_one(client, ow
 # --- query counts ------------------------------------------------------------------------------------------
 
 MY_APPLICATIONS_QUERIES = 4
-SCHEME_LIST_QUERIES = 2
+SCHEME_LIST_QUERIES = 4  # open, upcoming, the closed ones' count and their page
 
 
 @pytest.mark.parametrize("size", [2, 7])
@@ -737,3 +737,23 @@ def test_the_scheme_list_runs_a_fixed_number_of_queries(client, django_assert_nu
         response = client.get(reverse("incentives:scheme_list"))
 
     assert len(response.context["open_schemes"]) + len(response.context["closed_schemes"]) == size
+
+
+def test_closed_schemes_are_paged_while_open_ones_are_all_shown(client, agencies):
+    today = timezone.localdate()
+    for index in range(23):
+        LoanSchemeFactory(
+            opens_on=today - datetime.timedelta(days=400 + index),
+            closes_on=today - datetime.timedelta(days=30 + index),
+        )
+    LoanSchemeFactory(
+        opens_on=today - datetime.timedelta(days=5), closes_on=today + datetime.timedelta(days=30)
+    )
+
+    first = client.get(reverse("incentives:scheme_list"))
+    second = client.get(reverse("incentives:scheme_list"), {"page": 2})
+
+    assert len(first.context["open_schemes"]) == 1 and len(second.context["open_schemes"]) == 1
+    assert len(first.context["closed_schemes"]) == 20
+    assert len(second.context["closed_schemes"]) == 3
+    assert "page=2" in first.content.decode()

@@ -830,7 +830,7 @@ def test_my_training_runs_a_fixed_number_of_queries(
             )
     client.force_login(applicant)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # session, user, the enrolments' count, the page
         content = html_of(client.get(MY_TRAINING_URL))
 
     assert content.count('data-testid="my-enrolment"') == size
@@ -884,3 +884,17 @@ def test_the_session_page_invites_anonymous_people_to_sign_in(client, agencies):
 
     assert 'data-testid="login-to-enrol">Sign in to enrol</a>' in content
     assert 'data-testid="session-nav"' not in content
+
+
+def test_my_training_is_paged_so_years_of_enrolments_never_make_one_huge_page(client, applicant):
+    for index in range(23):
+        session = SessionFactory(capacity=5, starts_on=days(5 + index), ends_on=days(30 + index))
+        enrolment_services.enrolment_create(session_id=session.pk, person=applicant, actor=applicant)
+    client.force_login(applicant)
+
+    first = html_of(client.get(MY_TRAINING_URL))
+    second = html_of(client.get(MY_TRAINING_URL, {"page": 2}))
+
+    assert first.count('data-testid="my-enrolment"') == 20
+    assert second.count('data-testid="my-enrolment"') == 3
+    assert "page=2" in first

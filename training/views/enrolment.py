@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,8 @@ from .. import selectors
 from ..models import Enrolment
 from ..permissions import can_enrol
 from ..services import enrolment as services
+
+PAGE_SIZE = 20
 
 
 def _raise_for(exc: DomainError) -> None:
@@ -79,5 +82,8 @@ def cancel(request, pk):
 @login_required
 @require_GET
 def my_training(request):
-    enrolments = list(selectors.my_enrolments(request.user))
-    return render(request, "training/enrolment/my_training.html", {"enrolments": enrolments})
+    # Paged: a person's enrolments only grow over the years.
+    page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "training/enrolment/my_training.html", {"enrolments": page.object_list, "page": page}
+    )
