@@ -9,7 +9,7 @@ PostgreSQL; bounding every integer here, once, turns it into a 400 or a 404 inst
 import datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
@@ -84,7 +84,8 @@ def document_actions(*, serializer, upload_serializer, upload, owner_argument: s
 
     class DocumentActions:
         def document_owner(self):
-            raise NotImplementedError
+            # Each viewset says whose documents these are; without it the actions cannot be served.
+            raise ImproperlyConfigured(f"{type(self).__name__} must define document_owner()")
 
         @extend_schema(methods=["GET"], responses=serializer(many=True), summary="Documents (metadata)")
         @extend_schema(
