@@ -40,6 +40,17 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.schedule_reports",
         "schedule": crontab(hour=2, minute=0),
     },
+    # The figures of the periods that ended are computed once and kept (before the reports are made);
+    # the dashboards read a kept copy of the progress, refreshed after the events that move it and here.
+    "close-ended-periods": {
+        "task": "measurement.tasks.close_periods",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    "refresh-progress": {
+        "task": "measurement.tasks.refresh_progress",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     # A report whose worker died is noticed by its stopped heartbeat and started again within minutes.
     "recover-stalled-reports": {
         "task": "programs.tasks.recover_stalled_reports",

@@ -7,12 +7,31 @@ the bottom maps indicator codes to them; `seed.INDICATORS` gives their names, un
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from incentives.models import ApplicationEvent, Disbursement, Instalment, LoanApplication, Payment
-from programs.models import Assessment, AssessmentItem, GreenJob, GreenOccupation, Project, RegistrationEvent
+from programs.models import (
+    Assessment,
+    AssessmentItem,
+    Business,
+    GreenJob,
+    GreenOccupation,
+    Project,
+    RegistrationEvent,
+)
 from training.models import AwarenessActivity, Certificate, Enrolment
 
 D0 = Decimal(0)
@@ -33,24 +52,26 @@ def _dec(value) -> Decimal:
 # --- G1 and G3/G4: the registry ------------------------------------------------------------------------
 
 
-def _verified_events(start, end, *, cumulative: bool):
+def _first_verified(start, end, *, cumulative: bool):
+    """Businesses by their first verification, kept on the row by the workflow (an index range)."""
     begin, stop = _day_range(start, end)
-    events = RegistrationEvent.objects.filter(to_status="verified", at__lt=stop)
-    return events if cumulative else events.filter(at__gte=begin)
+    businesses = Business.objects.filter(first_verified_at__lt=stop)
+    return businesses if cumulative else businesses.filter(first_verified_at__gte=begin)
 
 
 def verified_businesses(start, end) -> Decimal:
     """Businesses ever verified green up to the period's end (renewals count once)."""
-    return Decimal(_verified_events(start, end, cumulative=True).values("business").distinct().count())
+    return Decimal(_first_verified(start, end, cumulative=True).count())
 
 
-def _status_at(stop):
-    """A registration's status as it stood just before `stop`: the target of its last event by then."""
-    return Subquery(
-        RegistrationEvent.objects.filter(business=OuterRef("business"), at__lt=stop)
-        .order_by("-at", "-pk")
-        .values("to_status")[:1]
-    )
+def verified_by_county(start, end):
+    """G1.1 by county: one grouped pass over the index of first verifications."""
+    return _first_verified(start, end, cumulative=True).order_by().values("county").annotate(n=Count("pk"))
+
+
+def newly_verified_businesses(start, end) -> Decimal:
+    """What G1.1 grew by within the period: the businesses first verified in it."""
+    return Decimal(_first_verified(start, end, cumulative=False).count())
 
 
 def green_jobs_unique(start, end) -> Decimal:
@@ -58,25 +79,37 @@ def green_jobs_unique(start, end) -> Decimal:
     counted once by national ID. The status is the one the registration had then, not today's: a
     business verified in 1404 and back under review today still counted in 1404."""
     _begin, stop = _day_range(start, end)
-    return Decimal(
-        GreenJob.objects.annotate(status_then=_status_at(stop))
+    if stop > timezone.now():
+        # The period has not ended: the status then is today's, which the workflow keeps on each job.
+        return Decimal(GreenJob.objects.filter(counted=True).values("holder_national_id").distinct().count())
+    # A registration untouched since the period ended stands as it stood then; only those moved since
+    # need their history read, and there are few of them for a recent period.
+    unchanged = Q(counted=True, business__status_changed_at__lt=stop)
+    moved = Q(business__status_changed_at__gte=stop, business__in=_moved_counted_then(stop))
+    jobs = GreenJob.objects.filter(unchanged | moved)
+    return Decimal(jobs.values("holder_national_id").distinct().count())
+
+
+def _moved_counted_then(stop):
+    return (
+        Business.objects.filter(status_changed_at__gte=stop)
+        .annotate(status_then=_status_at(stop))
         .filter(status_then__in=["verified", "expired"])
-        .values("holder_national_id")
-        .distinct()
-        .count()
+        .values("pk")
+    )
+
+
+def _status_at(stop):
+    return Subquery(
+        RegistrationEvent.objects.filter(business=OuterRef("pk"), at__lt=stop)
+        .order_by("-at", "-pk")
+        .values("to_status")[:1]
     )
 
 
 def _verified_in_period(start, end, kind: str) -> Decimal:
     """Businesses whose first verification fell in the period: a renewal is not a new green business."""
-    begin, stop = _day_range(start, end)
-    firsts = (
-        RegistrationEvent.objects.filter(to_status="verified", business__verified_kind=kind)
-        .values("business")
-        .annotate(first=Min("at"))
-        .filter(first__gte=begin, first__lt=stop)
-    )
-    return Decimal(firsts.count())
+    return Decimal(_first_verified(start, end, cumulative=False).filter(verified_kind=kind).count())
 
 
 def new_green_businesses(start, end) -> Decimal:
@@ -126,23 +159,20 @@ def loans_refused_environment(start, end) -> Decimal:
 
 
 def _latest_verified_items(start, end):
-    """Checklist lines of the verifications decided in the period, the latest one per business."""
+    """Checklist lines of the verifications decided in the period, the latest one per business.
+
+    A verification counts unless the same business had a later one before the period's end: a lookup
+    per verification of the period (an index on business and decision time), never a walk through
+    every checklist line of the past.
+    """
     begin, stop = _day_range(start, end)
-    latest = (
-        Assessment.objects.filter(
-            business=OuterRef("assessment__business"),
-            status="decided",
-            decision="verified",
-            decided_at__lt=stop,
-        )
-        .order_by("-decided_at", "-pk")
-        .values("pk")[:1]
+    verified = Assessment.objects.filter(status="decided", decision="verified")
+    later = verified.filter(business=OuterRef("business"), decided_at__lt=stop).filter(
+        Q(decided_at__gt=OuterRef("decided_at")) | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
     )
+    latest = verified.filter(decided_at__gte=begin, decided_at__lt=stop).exclude(Exists(later))
     return AssessmentItem.objects.filter(
-        assessment=Subquery(latest),
-        assessment__decided_at__gte=begin,
-        baseline__isnull=False,
-        current__isnull=False,
+        assessment__in=latest.values("pk"), baseline__isnull=False, current__isnull=False
     )
 
 
@@ -363,6 +393,11 @@ COMPUTED = {
     "G6.2": kb_share_count,
     "G6.3": kb_share_value,
 }
+
+
+# How a cumulative indicator grows within a period: its value at a period's end is the stored value at
+# the end of the period before plus this, so the current period never counts from the beginning.
+INCREMENTS = {"G1.1": newly_verified_businesses}
 
 
 def actual(indicator, start: datetime.date, end: datetime.date) -> Decimal | None:

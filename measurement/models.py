@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs.bilingual import Bilingual
@@ -140,3 +141,91 @@ class ReportJob(Job):
 
     def __str__(self):
         return f"{self.period} ({self.language}) · {self.get_status_display()}"
+
+
+class Recomputation(models.Model):
+    """A deliberate recomputation of closed periods' stored figures: who asked, why, and what changed."""
+
+    periods = models.JSONField(_("periods"), default=list)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # [{"period": "1404-Q2", "code": "G1.8", "before": 10, "after": 12}, ...]: only the figures that moved.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("recomputation of closed periods")
+        verbose_name_plural = _("recomputations of closed periods")
+
+    def __str__(self):
+        return f"{', '.join(self.periods)} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class IndicatorValue(models.Model):
+    """An indicator's actual for a period that had ended when it was computed. It is computed once and
+    read from then on; only a Recomputation changes it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="stored_values")
+    period = models.CharField(_("period"), max_length=10)
+    start = models.DateField(_("period starts"))
+    end = models.DateField(_("period ends"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    recomputation = models.ForeignKey(
+        Recomputation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["period", "indicator"]
+        verbose_name = _("stored indicator value")
+        verbose_name_plural = _("stored indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="measurement_one_value_per_period")
+        ]
+        indexes = [models.Index(fields=["start", "end"], name="measurement_value_span")]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.period}: {self.value}"
+
+
+class LateChange(models.Model):
+    """A record that belongs to a period whose figures were already stored: until someone recomputes
+    that period, its stored figures leave it out, and the pages say so."""
+
+    day = models.DateField(_("day it concerns"))
+    what = models.CharField(_("what changed"), max_length=200)
+    noticed_at = models.DateTimeField(_("noticed at"), default=timezone.now)
+    recomputation = models.ForeignKey(
+        Recomputation, on_delete=models.SET_NULL, null=True, blank=True, related_name="late_changes"
+    )
+
+    class Meta:
+        ordering = ["day", "pk"]
+        verbose_name = _("late change")
+        verbose_name_plural = _("late changes")
+        indexes = [
+            models.Index(
+                fields=["day"], condition=Q(recomputation__isnull=True), name="measurement_late_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.what}"
+
+
+class ProgressSnapshot(models.Model):
+    """What the public and programme dashboards show, prepared by Celery: the pages only read it."""
+
+    key = models.CharField(max_length=20, unique=True)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dashboard figures")
+        verbose_name_plural = _("dashboard figures")
+
+    def __str__(self):
+        return f"{self.key} · {self.computed_at:%Y-%m-%d %H:%M}"

@@ -2,11 +2,8 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Kind
@@ -20,9 +17,7 @@ from incentives import selectors as incentives_selectors
 from programs import selectors as programs_selectors
 from training.selectors.certificates import certificates_for
 
-from .models import Indicator
-from .periods import Period
-from .services.reports import TREND_LENGTH, indicator_rows
+from .services import snapshots
 
 
 def applicant_dashboard(*, user) -> dict:
@@ -72,7 +67,7 @@ def programme_dashboard(*, user) -> dict:
         staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
     )
     return {
-        "progress": localized_progress(progress()),
+        "progress": localized_progress(stored_progress()),
         "loan_funnel": incentives_selectors.funnel(),
         "memorandum": current_memorandum(),
         "agencies": agencies,
@@ -85,55 +80,17 @@ def programme_dashboard(*, user) -> dict:
 
 # The few indicators the public page puts first, as headline figures.
 HEADLINES = ("G1.1", "G1.2", "G1.6", "G5.3")
-PUBLIC_CACHE_KEY = "agencies:public-progress:{day}"
 
 
-def progress(*, today=None) -> dict:
-    """Every goal with its indicators: actual against target for the current Jalali year, and each
-    indicator's trend over the last six quarters. Aggregates only, as plain JSON, in both languages.
-
-    The work is two calls of the report's indicator_rows, so the query count depends on the number of
-    indicators, never on the amount of data behind them.
-    """
-    today = today or timezone.localdate()
-    year = Period.containing(today, "year")
-    quarter = Period.containing(today, "quarter")
-    yearly = indicator_rows(year, trend=False)
-    trends = {row["code"]: [point["value"] for point in row["trend"]] for row in indicator_rows(quarter)}
-    goals = Goal.objects.filter(pk__in=Indicator.objects.values("goal")).order_by("order")
-    return {
-        "year": {"key": year.key, "label_fa": year.label("fa"), "label_en": year.label("en")},
-        "trend_periods": [
-            {"key": past.key, "label_fa": past.label("fa"), "label_en": past.label("en")}
-            for past in quarter.trend(TREND_LENGTH)
-        ],
-        "generated_at": timezone.now().isoformat(),
-        "goals": [
-            {
-                "code": goal.code,
-                "title_fa": goal.title_fa,
-                "title_en": goal.title_en,
-                "indicators": [
-                    {**row, "trend": trends.get(row["code"], [])}
-                    for row in yearly
-                    if row["goal"] == goal.code
-                ],
-            }
-            for goal in goals
-        ],
-    }
-
-
-def public_progress(*, today=None) -> dict:
-    """The progress as the public dashboard shows it: the same aggregates, computed at most every few
-    minutes, because anyone may open the page and each computation runs a few hundred small queries."""
-    today = today or timezone.localdate()
-    key = PUBLIC_CACHE_KEY.format(day=today.isoformat())
-    data = cache.get(key)
-    if data is None:
-        data = progress(today=today)
-        cache.set(key, data, getattr(settings, "PUBLIC_DASHBOARD_CACHE_SECONDS", 300))
-    return data
+def stored_progress() -> dict | None:
+    """The progress as the dashboards show it: the copy Celery keeps (refreshed on a schedule and after
+    the events that move it), read with one query. Missing only before its first refresh: that refresh is
+    asked for here (it runs at once where tasks run in process, as in the demo)."""
+    snapshot = snapshots.stored_progress()
+    if snapshot is None:
+        snapshots.progress_refresh_request()
+        snapshot = snapshots.stored_progress()
+    return snapshot.data if snapshot is not None else None
 
 
 def _percent_text(value, persian: bool) -> str:
@@ -142,8 +99,10 @@ def _percent_text(value, persian: bool) -> str:
     return format_percent(value)
 
 
-def localized_progress(data: dict) -> dict:
+def localized_progress(data: dict | None) -> dict | None:
     """The progress in the reader's language: what the templates show and what the charts read."""
+    if data is None:
+        return None
     persian = is_persian()
     periods = [pick_field(period, "label") for period in data["trend_periods"]]
     goals = []

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import reports
+from .services import progress, reports, snapshots
 
 # These tasks were first declared in programs.tasks: their names stay as they were, so a report already
 # queued under the old name, and the beat schedule, still find them.
@@ -26,3 +26,16 @@ def recover_stalled_reports() -> dict:
 @shared_task(name="programs.tasks.schedule_reports", time_limit=120)
 def schedule_reports() -> int:
     return len(reports.reports_schedule())
+
+
+@shared_task(name=snapshots.REFRESH_PROGRESS, time_limit=300, acks_late=True)
+def refresh_progress() -> str:
+    progress.progress_refresh()
+    return "refreshed"
+
+
+@shared_task(name="measurement.tasks.close_periods", time_limit=3600, acks_late=True)
+def close_periods() -> int:
+    stored = snapshots.snapshots_close()
+    progress.progress_refresh()
+    return stored

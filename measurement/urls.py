@@ -17,6 +17,7 @@ urlpatterns = [
     path("programs/indicators/<int:pk>/manual-value/", targets.manual_value_set, name="manual_value_set"),
     # Progress reports against the memorandum's goals (programme and agency managers).
     path("programs/reports/", reports.report_list, name="report_list"),
+    path("programs/reports/recompute/", reports.recompute, name="recompute"),
     path("programs/reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("programs/reports/<int:pk>/progress/", reports.report_progress, name="report_progress"),
     path("programs/reports/<int:pk>/download/", reports.report_download, name="report_download"),

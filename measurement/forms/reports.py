@@ -89,3 +89,14 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
             raise forms.ValidationError(_("This period has not begun yet."), code="future_period")
         cleaned["period_key"] = period.key
         return cleaned
+
+
+class RecomputeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why recompute"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Recorded with the figures it changes, e.g. “Tranches of 1404 entered late by the bank”."
+        ),
+    )

@@ -30,6 +30,7 @@ from .. import pdf as report_pdf
 from ..models import Indicator, IndicatorTarget, ReportJob
 from ..periods import Period, PeriodError
 from ..permissions import can_request_reports
+from . import snapshots
 
 TREND_LENGTH = 6
 # The generate_report task's hard time limit (seconds): a job running longer than this cannot finish.
@@ -46,24 +47,24 @@ def _json(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-# A cumulative indicator counts from the beginning of the records, not from the period's first day.
-EVER = datetime.date(1900, 1, 1)
+def indicator_rows(period: Period, *, trend: bool = True, progress=None, today=None) -> list[dict]:
+    """Every indicator with baseline, target, actual, percentage and (optionally) its trend.
 
-
-def _first_day(indicator, period: Period) -> datetime.date:
-    return EVER if indicator.cumulative else period.start
-
-
-def indicator_rows(period: Period, *, trend: bool = True, progress=None) -> list[dict]:
-    """Every indicator with baseline, target, actual, percentage and (optionally) its trend."""
+    The values come from `snapshots.values_for`: the closed periods of the trend are read from the
+    store (computed once, the first time), only the periods not over yet are computed.
+    """
+    periods = period.trend(TREND_LENGTH) if trend else [period]
     targets = {
         (t.indicator_id, t.jalali_year): t.value
-        for t in IndicatorTarget.objects.filter(jalali_year__in={p.year for p in period.trend(TREND_LENGTH)})
+        for t in IndicatorTarget.objects.filter(jalali_year__in={p.year for p in periods})
     }
-    rows = []
     indicators = list(Indicator.objects.select_related("goal").prefetch_related("manual_values"))
-    for index, indicator in enumerate(indicators):
-        actual = measures.actual(indicator, _first_day(indicator, period), period.end)
+    values = snapshots.values_for(indicators, periods, today=today)
+    if progress:
+        progress(70)
+    rows = []
+    for indicator in indicators:
+        actual = values[(indicator.code, period.key)]
         target = targets.get((indicator.pk, period.year))
         row = {
             "code": indicator.code,
@@ -81,15 +82,9 @@ def indicator_rows(period: Period, *, trend: bool = True, progress=None) -> list
         }
         if trend:
             row["trend"] = [
-                {
-                    "period": past.key,
-                    "value": _json(measures.actual(indicator, _first_day(indicator, past), past.end)),
-                }
-                for past in period.trend(TREND_LENGTH)
+                {"period": past.key, "value": _json(values[(indicator.code, past.key)])} for past in periods
             ]
         rows.append(row)
-        if progress:
-            progress(10 + int(60 * (index + 1) / len(indicators)))
     return rows
 
 
@@ -98,10 +93,8 @@ def _breakdowns(period: Period) -> dict:
     begin, stop = measures._day_range(start, end)
     # The same rules as the indicators: verified businesses up to the period's end (G1.1), loans
     # approved within the period (G1.5/G1.6), so the breakdowns add up to the figures above them.
-    verified_ids = measures._verified_events(start, end, cumulative=True).values("business")
-    counties = County.objects.annotate(
-        verified=Count("businesses", filter=Q(businesses__in=verified_ids), distinct=True),
-    ).order_by("order")
+    verified = dict(measures.verified_by_county(start, end).values_list("county", "n"))
+    counties = list(County.objects.order_by("order"))
     loans_by_county = {
         row["business__county__code"]: row
         for row in measures._approved(start, end)
@@ -111,7 +104,7 @@ def _breakdowns(period: Period) -> dict:
     by_county = [
         {
             "code": county.code, "name_fa": county.name_fa, "name_en": county.name_en,
-            "verified": county.verified,
+            "verified": verified.get(county.pk, 0),
             "loans": loans_by_county.get(county.code, {}).get("count", 0),
             "loans_rial": int(loans_by_county.get(county.code, {}).get("amount", 0) or 0),
         }

@@ -33,5 +33,5 @@ def public_dashboard(request):
     return render(
         request,
         "measurement/public_dashboard.html",
-        {"progress": selectors.localized_progress(selectors.public_progress())},
+        {"progress": selectors.localized_progress(selectors.stored_progress())},
     )

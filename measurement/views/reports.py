@@ -2,23 +2,26 @@
 download the PDF or the data. Anyone else gets 403 on the list and 404 on a report, as if it did not exist.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
+from greenjobs.formats import format_number
 from greenjobs.jalali import is_persian
 from greenjobs.permissions import login_required
 
 from .. import exports
-from ..forms.reports import ReportRequestForm
-from ..models import ReportJob
+from ..forms.reports import RecomputeForm, ReportRequestForm
+from ..models import Recomputation, ReportJob
 from ..periods import Period, PeriodError
-from ..permissions import can_request_reports
-from ..services import reports
+from ..permissions import can_request_reports, can_set_targets
+from ..services import reports, snapshots
 
 PAGE_SIZE = 25
 EXPORTS = {
@@ -74,7 +77,8 @@ def report_list(request):
         request.GET.get("page")
     )
     jobs = [_with_label(job) for job in page.object_list]
-    return render(request, "measurement/reports/list.html", {"form": form, "page": page, "jobs": jobs})
+    context = {"form": form, "page": page, "jobs": jobs, "recompute_form": RecomputeForm()}
+    return render(request, "measurement/reports/list.html", {**context, **_late_context(request)})
 
 
 def _job_context(job: ReportJob) -> dict:
@@ -136,3 +140,43 @@ def report_export(request, pk: int, fmt: str):
         f'attachment; filename="green-jobs-report-{job.period}-{job.language}.{fmt}"'
     )
     return _private(response)
+
+
+def _late_context(request) -> dict:
+    """The closed periods a late change is waiting for, shown to the people who read reports."""
+    waiting = snapshots.pending_periods()
+    language = "fa" if is_persian() else "en"
+    return {
+        "late_periods": ("، " if language == "fa" else ", ").join(
+            period.label(language) for period in waiting
+        ),
+        "late_count": snapshots.pending_late_changes().count() if waiting else 0,
+        "recomputations": Recomputation.objects.select_related("requested_by")[:5],
+    }
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """A programme manager recomputes the closed periods late changes are waiting for, with a reason."""
+    if not can_set_targets(request.user):
+        raise PermissionDenied
+    form = RecomputeForm(request.POST)
+    if form.is_valid():
+        try:
+            done = snapshots.snapshots_recompute(actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The closed periods were recomputed; %(count)s figure changed.",
+                    "The closed periods were recomputed; %(count)s figures changed.",
+                    len(done.changes),
+                )
+                % {"count": format_number(len(done.changes))},
+            )
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("measurement:report_list")

@@ -286,6 +286,13 @@ class GreenJob(models.Model):
     def __str__(self):
         return f"{self.holder_name} · {self.occupation}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.business_id:
+            # However the job is added (the owner's form, the admin, a data fix), it counts as its
+            # business stands; from then on the workflow moves it with the business.
+            self.counted = self.business.status in (RegistrationStatus.VERIFIED, RegistrationStatus.EXPIRED)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self._state.adding and self.business_id:
             listed = GreenJob.objects.filter(business_id=self.business_id).count()

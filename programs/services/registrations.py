@@ -113,7 +113,6 @@ def green_job_add(
         occupation=occupation,
         holder_name=normalize_persian(holder_name),
         holder_national_id=national_id,
-        counted=business.status in COUNTED_STATUSES,
     )
     job.full_clean()
     job.save()

@@ -12,6 +12,7 @@ from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
 from measurement import seed_indicators
+from measurement.services import progress
 from programs import demo as programs_demo
 from programs import demo_initiatives
 from training import demo as training_demo
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             loans = incentives_demo.load()
             training_demo.load()
             demo_initiatives.load()
+        # The dashboards read figures Celery prepares; the demo prepares them once it is complete.
+        progress.progress_refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is loaded ({registrations} new registrations, {loans} new loan applications). "
