@@ -158,6 +158,9 @@ class Business(models.Model):
         _("verified as"), max_length=20, choices=OccupationKind.choices, blank=True
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Kept by the workflow so the programme's figures count first verifications with an index range
+    # instead of grouping every registration's events (a renewal is not a new green business).
+    first_verified_at = models.DateTimeField(_("first verified at"), null=True, blank=True, editable=False)
     expires_on = models.DateField(_("verification expires on"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     assigned_officer = models.ForeignKey(
@@ -193,7 +196,14 @@ class Business(models.Model):
                 name="programs_business_verified_has_kind",
             ),
         ]
-        indexes = [models.Index(fields=["status", "status_changed_at"])]
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(
+                fields=["first_verified_at", "verified_kind", "county"],
+                condition=Q(first_verified_at__isnull=False),
+                name="programs_first_verified",
+            ),
+        ]
 
     def __str__(self):
         return self.legal_name
@@ -254,6 +264,9 @@ class GreenJob(models.Model):
     holder_national_id = models.CharField(
         _("employee's national ID"), max_length=10, validators=[validate_national_id]
     )
+    # Whether the business is verified (or lapsed) now, kept by the workflow: the people in green jobs
+    # are then one index-ordered scan of the partial index below, never a grouping of every job.
+    counted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -262,6 +275,11 @@ class GreenJob(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "holder_national_id"], name="programs_greenjob_one_per_person"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["holder_national_id"], condition=Q(counted=True), name="programs_greenjob_counted"
             )
         ]
 

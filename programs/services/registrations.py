@@ -29,6 +29,7 @@ from ..models import (
     registration_rules,
 )
 from ..workflow import TRANSITIONS, actor_can, assessed_by
+from .denormalised import COUNTED_STATUSES
 
 DRAFT_FIELDS = (
     "legal_name", "national_business_id", "legal_form", "sector", "county", "address", "postal_code",
@@ -112,6 +113,7 @@ def green_job_add(
         occupation=occupation,
         holder_name=normalize_persian(holder_name),
         holder_national_id=national_id,
+        counted=business.status in COUNTED_STATUSES,
     )
     job.full_clean()
     job.save()
@@ -284,6 +286,7 @@ def _effects(business: Business, transition, now, *, actor, verified_kind: str) 
                 )
             business.verified_kind = verified_kind
             business.verified_at = now
+            business.first_verified_at = business.first_verified_at or now
             business.expires_on = timezone.localdate() + datetime.timedelta(
                 days=settings.REGISTRATION_VALIDITY_DAYS
             )
@@ -293,6 +296,9 @@ def _effects(business: Business, transition, now, *, actor, verified_kind: str) 
             assessment.decided_at = now
             assessment.decision = transition.target
             assessment.save(update_fields=["status", "decided_by", "decided_at", "decision"])
+    counted = transition.target in COUNTED_STATUSES
+    if counted != (business.status in COUNTED_STATUSES):
+        business.green_jobs.update(counted=counted)
 
 
 def business_transition(

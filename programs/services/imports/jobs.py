@@ -28,8 +28,9 @@ from greenjobs.outbox.services import enqueue
 from greenjobs.spreadsheets import check_size
 
 from ... import notes
-from ...models import Business, GreenJob, ImportJob, RegistrationEvent
+from ...models import Business, GreenJob, ImportJob, RegistrationEvent, RegistrationStatus
 from ...permissions import can_import
+from ..denormalised import COUNTED_STATUSES
 from .checks import validate_rows
 from .columns import max_upload_bytes, parse_file
 
@@ -223,9 +224,15 @@ def _create_business(*, owner_id: int, row: dict, actor, reason: str, now) -> Bu
     else:
         business.submitted_at = now
         business.status_changed_at = now
+    if business.status == RegistrationStatus.VERIFIED:
+        # The portal's figures date a first verification by its event, which is recorded now.
+        business.first_verified_at = now
     business.refresh_search_text()
     business.save()
-    GreenJob.objects.bulk_create(GreenJob(business=business, **job) for job in row["green_jobs"])
+    counted = business.status in COUNTED_STATUSES
+    GreenJob.objects.bulk_create(
+        GreenJob(business=business, counted=counted, **job) for job in row["green_jobs"]
+    )
     RegistrationEvent.objects.create(
         business=business, from_status="", to_status=business.status, actor=actor, reason=reason, at=now
     )
