@@ -232,7 +232,7 @@ def _text(value) -> str:
 
 
 class Table:
-    """Rows for one model, as COPY text, flushed in batches; columns the generator leaves get their default."""
+    """One model's rows as COPY text, flushed in batches; columns the generator leaves get their default."""
 
     FLUSH_ROWS = 20_000
 
@@ -248,7 +248,9 @@ class Table:
                 continue  # the database fills it
             default = model_field.get_default()
             if default is None and not model_field.null:
-                raise ScaleError(f"{model.__name__}.{model_field.name} has no default; the generator must fill it")
+                raise ScaleError(
+                    f"{model.__name__}.{model_field.name} has no default; the generator must fill it"
+                )
             columns.append(model_field.column)
             suffix.append(_text(default))
         self.suffix = "".join("\t" + value for value in suffix) + "\n"
@@ -312,16 +314,13 @@ class Clock:
         # Waits between steps shrink with a short window, so even a one-day window shows whole workflows.
         self.scale = min(1.0, days / 365)
 
-    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one clock per run; moments repeat by the hour
-    def _date_of_hour(self, hour: int) -> datetime.date:
-        return datetime.datetime.fromtimestamp(hour * 3600, self.tz).date()
+    @functools.lru_cache(maxsize=100_000)  # noqa: B019 - one clock per run; a run spans a few years
+    def _date_of_half_hour(self, half_hours: int) -> datetime.date:
+        return datetime.datetime.fromtimestamp(half_hours * 1800, self.tz).date()
 
     def date(self, ts: int) -> datetime.date:
-        # Tehran's offset is a whole number of half hours; the hour bucket is exact at :00 and :30 offsets
-        # only when the moment is not within the first half hour, so the exact conversion is used then.
-        if ts % 3600 < 1800:
-            return datetime.datetime.fromtimestamp(ts, self.tz).date()
-        return self._date_of_hour(ts // 3600)
+        # Tehran's offset from UTC is a whole number of half hours, so a date never changes inside one.
+        return self._date_of_half_hour(ts // 1800)
 
     def at(self, day: datetime.date, hour: int, minute: int = 0) -> int:
         return int(datetime.datetime.combine(day, datetime.time(hour, minute), self.tz).timestamp())
@@ -386,7 +385,7 @@ STAFF_PLAN = (
 
 
 def _staff() -> Staff:
-    """The staff who act in the generated histories: accounts of their own, made once, reused by later runs."""
+    """The staff acting in the generated histories: accounts of their own, made once, reused later."""
     agencies = {agency.code: agency for agency in Agency.objects.all()}
     missing = {"DOE", "MCLS", "TVTO"} - set(agencies)
     if missing:
@@ -414,7 +413,7 @@ def _jalali_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def _schemes(clock: Clock, counties: list[int]) -> list[SchemeInfo]:
-    """The published schemes, plus one generated scheme for every Jalali year of the window no scheme covers."""
+    """The published schemes, plus a generated one for each Jalali year of the window none covers."""
     schemes = list(LoanScheme.objects.filter(is_published=True).prefetch_related("priority_counties"))
     day = clock.start_date
     while day <= clock.end_date:
@@ -538,7 +537,7 @@ class Interval:
 class Generator:
     def __init__(self, *, records: int, days: int, seed: int, end: datetime.date, out: Callable[[str], None]):
         self.records, self.days, self.out = records, days, out
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by its seed
         self.clock = Clock(days=days, end=end)
         self.ids = Ids()
         self.validity = settings.REGISTRATION_VALIDITY_DAYS
@@ -867,7 +866,8 @@ class Generator:
             for scheme in self.ref.schemes:
                 if scheme.committed or scheme.disbursed:
                     cursor.execute(
-                        "UPDATE incentives_loanscheme SET committed = committed + %s, disbursed = disbursed + %s, "
+                        "UPDATE incentives_loanscheme SET committed = committed + %s, "
+                        "disbursed = disbursed + %s, "
                         "budget = GREATEST(budget, committed + %s + (committed + %s) / 4) WHERE id = %s",
                         [scheme.committed, scheme.disbursed, scheme.committed, scheme.committed, scheme.id],
                     )
@@ -983,7 +983,8 @@ class Generator:
         jobs = rng.choice((1, 1, 2, 2, 2, 3, 3, 4))
         created = Clock.text(t0)
         last = Clock.text(events[-1][4])
-        legal_name = f"{rng.choice(('شرکت', 'تعاونی', 'کارگاه'))} {rng.choice(NAME_WORDS)} {rng.choice(NAME_TRADES)} قم"
+        kind_of = rng.choice(("شرکت", "تعاونی", "کارگاه"))
+        legal_name = f"{kind_of} {rng.choice(NAME_WORDS)} {rng.choice(NAME_TRADES)} قم"
         address = f"قم، خیابان {rng.choice(STREETS)}، کوچه {rng.randint(1, 60)}، پلاک {rng.randint(1, 300)}"
         bid = business_id(1_400_000_000 + business)
         if bid in self.taken_business_ids:
@@ -1131,7 +1132,7 @@ class Generator:
         return found
 
     def loan(self, interval: Interval, scheme: SchemeInfo, created: int) -> bool:
-        """One application from its draft on; returns whether it is still open (holds its business's place)."""
+        """One application from its draft on; returns whether it is still open (holds its place)."""
         rng, end = self.rng, self.clock.end
         app = self.ids.next(LoanApplication)
         applicant = interval.owner
@@ -1276,7 +1277,6 @@ class Generator:
             )
         return st["stage"] not in ("withdrawn", "rejected", "settled")
 
-    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one generator per run; the inputs repeat a lot
     def _score(self, scheme_index: int, amount: int, jobs: int, savings: tuple, kb: bool, priority: bool):
         scheme = self.ref.schemes[scheme_index]
         billions = Decimal(amount) / Decimal(1_000_000_000)
@@ -1444,7 +1444,7 @@ class Generator:
     # -- training
 
     def enrolments(self, count: int) -> None:
-        rng, clock = self.rng, self.clock
+        clock = self.clock
         trainees = [self.new_user(clock.start) for _n in range(max(1, math.ceil(count / 1.5)))]
         made = 0
         while made < count:
@@ -1682,7 +1682,6 @@ class _Course:
     min_attendance_percent: int
 
 
-@functools.lru_cache(maxsize=100_000)
 def _schedule(principal, rate, term, grace, capitalise, start):
     return schedule_math.build(
         principal=principal,

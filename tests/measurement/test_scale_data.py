@@ -41,7 +41,7 @@ def generated(agencies):
     _generate()
 
 
-def _chained(events, status_field_from, status_field_to):
+def _chained(events):
     """Each object's events, in time order, start from nothing and continue where the last one ended."""
     last = {}
     for owner, from_status, to_status in events:
@@ -65,7 +65,9 @@ def test_every_record_has_its_children(generated):
     assert not Business.objects.annotate(n=Count("green_jobs")).filter(n=0).exists()
     assert not Business.objects.annotate(n=Count("events")).filter(n=0).exists()
     assert not Business.objects.exclude(status="draft").annotate(n=Count("events")).filter(n__lt=2).exists()
-    assert not Business.objects.filter(status="verified").annotate(n=Count("assessments")).filter(n=0).exists()
+    assert (
+        not Business.objects.filter(status="verified").annotate(n=Count("assessments")).filter(n=0).exists()
+    )
     assert not LoanApplication.objects.annotate(n=Count("events")).filter(n=0).exists()
     assert not LoanApplication.objects.annotate(n=Count("planned_jobs")).filter(n=0).exists()
     repaying = LoanApplication.objects.filter(stage__in=["repaying", "in_arrears", "settled"])
@@ -74,7 +76,10 @@ def test_every_record_has_its_children(generated):
     assert not Enrolment.objects.filter(passed=True, certificate__isnull=True).exists()
     assert Certificate.objects.exists()
     assert not Session.objects.filter(status="finished").annotate(n=Count("meetings")).filter(n=0).exists()
-    assert TrainingEvent.objects.filter(action="finish").count() == Session.objects.filter(status="finished").count()
+    assert (
+        TrainingEvent.objects.filter(action="finish").count()
+        == Session.objects.filter(status="finished").count()
+    )
 
 
 def test_statuses_cover_every_queue(generated):
@@ -99,9 +104,10 @@ def test_timestamps_lie_in_the_window_and_in_order(generated):
             assert not model.objects.filter(**{f"{name}__lt": start}).exists(), (model, name)
             assert not model.objects.filter(**{f"{name}__gt": end}).exists(), (model, name)
     last = _chained(
-        RegistrationEvent.objects.order_by("business", "at", "id").values_list("business", "from_status", "to_status"),
-        "from_status", "to_status",
-    )  # fmt: skip
+        RegistrationEvent.objects.order_by("business", "at", "id").values_list(
+            "business", "from_status", "to_status"
+        )
+    )
     for business in Business.objects.all():
         assert last[business.pk] == business.status
         assert business.created_at <= business.status_changed_at
@@ -113,9 +119,8 @@ def test_timestamps_lie_in_the_window_and_in_order(generated):
     last = _chained(
         ApplicationEvent.objects.order_by("application", "at", "id").values_list(
             "application", "from_stage", "to_stage"
-        ),
-        "from_stage", "to_stage",
-    )  # fmt: skip
+        )
+    )
     for loan in LoanApplication.objects.all():
         assert last[loan.pk] == loan.stage
         first = loan.events.order_by("at", "id").first()
@@ -150,9 +155,10 @@ def test_green_jobs_repeat_people_and_are_counted(generated):
     jobs = GreenJob.objects.count()
     people = GreenJob.objects.values("holder_national_id").distinct().count()
     assert people < jobs
-    assert GreenJob.objects.filter(counted=True).count() == GreenJob.objects.filter(
-        business__status__in=["verified", "expired"]
-    ).count()
+    assert (
+        GreenJob.objects.filter(counted=True).count()
+        == GreenJob.objects.filter(business__status__in=["verified", "expired"]).count()
+    )
 
 
 def test_the_portal_shows_the_generated_data(generated, client):

@@ -16,9 +16,10 @@ def _positive(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Adds N records of realistic data (40 % business registrations, 30 % loan applications, 30 % training "
-        "enrolments, each with its children) spread over --days days ending at --end, with COPY. PostgreSQL "
-        "only. Additive: running it again adds N more records. Example: generate_scale_data --records 1000000"
+        "Adds N records of realistic data (40 % business registrations, 30 % loan applications, 30 % "
+        "training enrolments, each with its children) spread over --days days ending at --end, with COPY. "
+        "PostgreSQL only. Additive: running it again adds N more records. "
+        "Example: generate_scale_data --records 1000000"
     )
 
     def add_arguments(self, parser):
