@@ -1,6 +1,7 @@
 """Repayment schedules: equal monthly instalments (annuity) after a grace period, in whole Rials."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,6 +39,9 @@ def _rial(value: Decimal) -> int:
     return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+# Pure and called once per instalment; the same (start, months) pairs come back across loans, and the
+# Jalali conversions dominate building a schedule (the scale generator builds hundreds of thousands).
+@functools.lru_cache(maxsize=65_536)
 def add_jalali_months(start: datetime.date, months: int) -> datetime.date:
     """The same Jalali day `months` later; a day the month lacks (31 in Mehr, 30 in a short Esfand) becomes
     the month's last day, as banks do."""
