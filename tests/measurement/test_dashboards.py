@@ -575,7 +575,7 @@ def test_the_year_of_the_targets_is_named_once_in_both_languages(client, time_ma
     assert "for Year 1405" not in en and " in Year 1405" not in en
 
 
-def test_the_programme_dashboard_reads_the_stored_figures_in_a_bounded_number_of_queries(client, time_machine):
+def test_the_programme_dashboard_reads_stored_figures_in_a_bounded_number_of_queries(client, time_machine):
     time_machine.move_to(NOW, tick=False)
     client.force_login(ProgrammeManagerFactory())
     url = reverse("measurement:programme_dashboard")
