@@ -271,7 +271,19 @@ class LoanApplication(models.Model):
                 name="incentives_disbursed_within_approved",
             ),
         ]
-        indexes = [models.Index(fields=["stage", "stage_changed_at"])]
+        indexes = [
+            # The figures add up today's arrears over the loans in arrears only.
+            models.Index(
+                fields=["overdue_amount"], condition=Q(overdue_amount__gt=0), name="incentives_app_in_arrears"
+            ),
+            # The programme's figures count applications by submission time within a period.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="incentives_app_submitted",
+            ),
+            models.Index(fields=["stage", "stage_changed_at"]),
+        ]
 
     def __str__(self):
         return f"{self.scheme.code}-{self.pk}"
@@ -344,6 +356,10 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The figures count approvals and refusals within a period.
+            models.Index(fields=["action", "at"], name="incentives_event_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.application_id}: {self.from_stage or '∅'} → {self.to_stage}"
@@ -366,6 +382,9 @@ class Disbursement(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
+        indexes = [
+            models.Index(fields=["paid_on"], name="incentives_tranche_paid_on"),
+        ]
 
     def __str__(self):
         return f"{self.application_id}: {self.amount}"

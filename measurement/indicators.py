@@ -4,6 +4,8 @@ Each function takes the period's first and last day (inclusive) and returns a De
 the bottom maps indicator codes to them; `seed.INDICATORS` gives their names, units and targets.
 """
 
+import contextlib
+import contextvars
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,11 +39,18 @@ from training.models import AwarenessActivity, Certificate, Enrolment
 D0 = Decimal(0)
 
 
-def _day_range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The period as aware datetimes [start 00:00, end+1 00:00) in the portal's time zone."""
+def _day_range(start, end) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as aware datetimes [start 00:00, end+1 00:00) in the portal's time zone. A moment given
+    instead of a day is taken as it is: the windowed indicators count from one moment to another."""
     tz = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    if isinstance(start, datetime.datetime):
+        begin = start
+    else:
+        begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    if isinstance(end, datetime.datetime):
+        stop = end
+    else:
+        stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return begin, stop
 
 
@@ -167,7 +176,9 @@ def _latest_verified_items(start, end):
     """
     begin, stop = _day_range(start, end)
     verified = Assessment.objects.filter(status="decided", decision="verified")
-    later = verified.filter(business=OuterRef("business"), decided_at__lt=stop).filter(
+    # A later verification is later than one of the period, so it is itself in the period: both sides
+    # of the comparison are the period's own decisions.
+    later = verified.filter(business=OuterRef("business"), decided_at__gte=begin, decided_at__lt=stop).filter(
         Q(decided_at__gt=OuterRef("decided_at")) | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
     )
     latest = verified.filter(decided_at__gte=begin, decided_at__lt=stop).exclude(Exists(later))
@@ -187,14 +198,38 @@ def reductions_in_period(start, end):
     )
 
 
+# One snapshot asks for the four categories' savings of the same period, and the report's savings table
+# once more: within `shared_savings()` the grouped query runs once per period.
+_savings_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("savings_memo", default=None)
+
+
+@contextlib.contextmanager
+def shared_savings():
+    token = _savings_memo.set({})
+    try:
+        yield
+    finally:
+        _savings_memo.reset(token)
+
+
+def _savings(start, end) -> dict[str, Decimal]:
+    memo = _savings_memo.get()
+    if memo is not None and (start, end) in memo:
+        return memo[(start, end)]
+    saving = Sum(F("baseline") - F("current"), output_field=DecimalField(max_digits=20, decimal_places=2))
+    totals = {
+        row["category"]: _dec(row["saving"])
+        for row in _latest_verified_items(start, end).order_by().values("category").annotate(saving=saving)
+    }
+    if memo is not None:
+        memo[(start, end)] = totals
+    return totals
+
+
 def _reduction(category: str):
     def compute(start, end) -> Decimal:
         """Yearly saving measured in verifications decided in the period (the latest one per business)."""
-        saving = Sum(F("baseline") - F("current"), output_field=DecimalField(max_digits=20, decimal_places=2))
-        total = (
-            _latest_verified_items(start, end).filter(category=category).aggregate(saving=saving)["saving"]
-        )
-        return _dec(total)
+        return _savings(start, end).get(category, _dec(0))
 
     return compute
 
@@ -252,6 +287,11 @@ def portfolio_in_arrears(start, end) -> Decimal:
     two sums is exactly the unpaid part of the instalments due.
     """
     today = timezone.localdate()
+    if end >= today:
+        # Not over yet: today's arrears, as the daily run has just set them on each loan in arrears (a
+        # partial index holds only those), instead of adding up every instalment ever due.
+        total = LoanApplication.objects.filter(overdue_amount__gt=0).aggregate(total=Sum("overdue_amount"))
+        return _dec(total["total"])
     due = Q(due_on__lte=end) if end < today else Q(due_on__lt=today)
     paid_by = min(end, today)
     due_total = (
@@ -398,6 +438,19 @@ COMPUTED = {
 # How a cumulative indicator grows within a period: its value at a period's end is the stored value at
 # the end of the period before plus this, so the current period never counts from the beginning.
 INCREMENTS = {"G1.1": newly_verified_businesses}
+
+# The flows that are a plain count or sum of records stamped once, when they happen: what one window of
+# time adds to them is added to what the windows before it added. The current period keeps a running
+# value (measurement.RunningValue) and counts only the records stamped since it was last brought up to
+# date. G1.1 grows by its increment. The others (distinct people, the latest verification per business,
+# days a person types) are counted over the period.
+WINDOWED = {
+    "G1.1": newly_verified_businesses,
+    **{
+        code: COMPUTED[code]
+        for code in ("G1.3", "G1.4", "G1.5", "G1.6", "G2.1", "G2.2", "G2.3", "G3.2", "G4.1")
+    },
+}
 
 
 def actual(indicator, start: datetime.date, end: datetime.date) -> Decimal | None:

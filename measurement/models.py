@@ -229,3 +229,23 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.key} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class RunningValue(models.Model):
+    """What a windowed indicator has added up in a period not over yet, up to `through`: the current
+    period's figure is this plus the records stamped since, never a count from the period's first day."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="running_values")
+    period = models.CharField(_("period"), max_length=10)
+    through = models.DateTimeField(_("counted up to"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("running indicator value")
+        verbose_name_plural = _("running indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="measurement_one_running_value")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.period} to {self.through:%Y-%m-%d %H:%M}: {self.value}"

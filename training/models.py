@@ -248,6 +248,14 @@ class Enrolment(models.Model):
                 name="training_one_enrolment_per_person",
             )
         ]
+        indexes = [
+            # The figures count the people assessed within a period.
+            models.Index(
+                fields=["result_recorded_at"],
+                condition=Q(result_recorded_at__isnull=False),
+                name="training_enrolment_result_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.session_id} · {self.status}"
@@ -290,6 +298,9 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        indexes = [
+            models.Index(fields=["issued_on"], name="training_certificate_issued"),
+        ]
 
     def __str__(self):
         return self.serial

@@ -57,6 +57,7 @@ def progress_refresh(*, today: datetime.date | None = None) -> dict:
     """Computes the progress and keeps it for the dashboards. The pending flag is cleared first, so an
     event committed while this runs asks for another refresh instead of being lost."""
     cache.delete(snapshots.REFRESH_PENDING_KEY)
+    snapshots.running_advance()
     data = progress(today=today)
     snapshots.progress_store(data)
     return data

@@ -23,7 +23,7 @@ from greenjobs.exceptions import DomainError
 from greenjobs.outbox.services import enqueue
 
 from .. import indicators as measures
-from ..models import Indicator, IndicatorValue, LateChange, ProgressSnapshot, Recomputation
+from ..models import Indicator, IndicatorValue, LateChange, ProgressSnapshot, Recomputation, RunningValue
 from ..periods import Period, PeriodError
 from ..permissions import can_set_targets
 
@@ -36,6 +36,7 @@ CLOSE_BACK = {"month": 13, "quarter": 7, "year": 3}
 REFRESH_PROGRESS = "measurement.tasks.refresh_progress"
 REFRESH_PENDING_KEY = "measurement:progress-refresh-pending"
 PROGRESS_KEY = "progress"
+RUNNING_LAG = datetime.timedelta(hours=1)
 
 
 def is_closed(period: Period, today: datetime.date) -> bool:
@@ -50,16 +51,23 @@ def _manual(indicator: Indicator, period: Period) -> Decimal | None:
     return None
 
 
-def _compute(indicator: Indicator, period: Period, today: datetime.date, known: dict) -> Decimal:
-    """One computed indicator for one period. `known` holds the stored values already read, so the
-    growth of a cumulative indicator in the current period is added to the period before's stored value."""
-    grows_by = measures.INCREMENTS.get(indicator.code)
-    if indicator.cumulative and grows_by and not is_closed(period, today) and period.start <= today:
+def _compute(
+    indicator: Indicator, period: Period, today: datetime.date, known: dict, running: dict
+) -> Decimal:
+    """One computed indicator for one period. In a period not over yet, a windowed indicator is its running
+    value plus the records stamped since; a cumulative one adds that growth to the stored value at the end
+    of the period before (`known` holds the stored values already read). Anything else counts the period."""
+    window = measures.WINDOWED.get(indicator.code)
+    if window is not None and not is_closed(period, today) and period.start <= today:
+        row = running.get((indicator.pk, period.key))
+        grown = row.value + window(row.through, period.end) if row else window(period.start, period.end)
+        if not indicator.cumulative:
+            return grown
         before = period.previous()
         base = known.get((indicator.pk, before.key))
         if base is None:
             base = values_for([indicator], [before], today=today)[(indicator.code, before.key)]
-        return base + grows_by(period.start, period.end)
+        return base + grown
     first = EVER if indicator.cumulative else period.start
     return measures.COMPUTED[indicator.code](first, period.end)
 
@@ -81,7 +89,25 @@ def values_for(indicators, periods, *, today: datetime.date | None = None) -> di
                 period__in=[period.key for period in closed], indicator__in=[i.pk for i in indicators]
             ).only("indicator_id", "period", "value")
         }
+    running = {}
+    if len(closed) < len(periods):
+        running = {
+            (row.indicator_id, row.period): row
+            for row in RunningValue.objects.filter(
+                period__in=[period.key for period in periods if period not in closed],
+                indicator__in=[i.pk for i in indicators],
+            )
+        }
     values, new = {}, []
+    with measures.shared_savings():
+        _fill(values, new, indicators, periods, known, today, running)
+    if new:
+        # Two runs closing the same period at once compute the same figures; the first one stored wins.
+        IndicatorValue.objects.bulk_create(new, ignore_conflicts=True)
+    return values
+
+
+def _fill(values, new, indicators, periods, known, today, running) -> None:
     for period in periods:
         for indicator in indicators:
             if indicator.source == Indicator.Source.MANUAL:
@@ -89,7 +115,7 @@ def values_for(indicators, periods, *, today: datetime.date | None = None) -> di
             elif (indicator.pk, period.key) in known:
                 value = known[(indicator.pk, period.key)]
             else:
-                value = _compute(indicator, period, today, known)
+                value = _compute(indicator, period, today, known, running)
                 if is_closed(period, today):
                     known[(indicator.pk, period.key)] = value
                     new.append(
@@ -99,10 +125,6 @@ def values_for(indicators, periods, *, today: datetime.date | None = None) -> di
                         )
                     )  # fmt: skip
             values[(indicator.code, period.key)] = value
-    if new:
-        # Two runs closing the same period at once compute the same figures; the first one stored wins.
-        IndicatorValue.objects.bulk_create(new, ignore_conflicts=True)
-    return values
 
 
 def _indicators():
@@ -123,6 +145,49 @@ def snapshots_close(*, today: datetime.date | None = None) -> int:
     for period in sorted(periods, key=lambda p: (p.start, p.end)):
         values_for(indicators, [period], today=today)
     return IndicatorValue.objects.count() - before
+
+
+@transaction.atomic
+def running_advance(*, now: datetime.datetime | None = None) -> int:
+    """Brings the current periods' running values up to an hour ago (Celery, every few minutes): each adds
+    only what was stamped since it was last brought up. The hour is a margin for a transaction that
+    stamped its records before it committed. Values of periods now over are dropped: those periods are
+    stored for good by the nightly run. Returns how many running values moved."""
+    now = now or timezone.now()
+    through = now - RUNNING_LAG
+    periods = [Period.containing(timezone.localdate(now), kind) for kind in KINDS]
+    # The indicators' rows are the lock: two runs at once would both add the same window.
+    indicators = list(
+        Indicator.objects.select_for_update()
+        .filter(code__in=measures.WINDOWED, source=Indicator.Source.COMPUTED)
+        .order_by("pk")
+    )
+    RunningValue.objects.exclude(period__in=[period.key for period in periods]).delete()
+    rows = {
+        (row.indicator_id, row.period): row
+        for row in RunningValue.objects.filter(period__in=[period.key for period in periods])
+    }
+    moved = 0
+    for period in periods:
+        begin, _stop = measures._day_range(period.start, period.end)
+        if through <= begin:
+            continue
+        for indicator in indicators:
+            window = measures.WINDOWED[indicator.code]
+            row = rows.get((indicator.pk, period.key))
+            if row is None:
+                value = window(period.start, through)
+                RunningValue.objects.create(
+                    indicator=indicator, period=period.key, through=through, value=value
+                )
+            elif row.through < through:
+                row.value += window(row.through, through)
+                row.through = through
+                row.save(update_fields=["value", "through"])
+            else:
+                continue
+            moved += 1
+    return moved
 
 
 # --- late changes and deliberate recomputation ----------------------------------------------------------
@@ -192,6 +257,26 @@ def snapshots_recompute(*, actor, reason: str, periods: list[str] | None = None)
         for row in IndicatorValue.objects.select_for_update().filter(period__in=[p.key for p in chosen])
     }
     now = timezone.now()
+    with measures.shared_savings():
+        _recount(chosen, indicators, stored, by_pk, recomputation, changes, now)
+    recomputation.changes = changes
+    recomputation.save(update_fields=["changes"])
+    # A late change is settled once every stored period containing its day has been recomputed.
+    done = {period.key for period in chosen}
+    stored_keys = set(IndicatorValue.objects.values_list("period", flat=True).distinct())
+    settled = [
+        late.pk
+        for late in pending_late_changes().filter(
+            day__gte=chosen[0].start, day__lte=max(p.end for p in chosen)
+        )
+        if all(p.key in done or p.key not in stored_keys for p in periods_containing(late.day))
+    ]
+    LateChange.objects.filter(pk__in=settled).update(recomputation=recomputation)
+    progress_refresh_request()
+    return recomputation
+
+
+def _recount(chosen, indicators, stored, by_pk, recomputation, changes, now) -> None:
     for period in chosen:
         for indicator in indicators:
             first = EVER if indicator.cumulative else period.start
@@ -212,21 +297,6 @@ def snapshots_recompute(*, actor, reason: str, periods: list[str] | None = None)
                 )  # fmt: skip
                 row.value, row.computed_at, row.recomputation = value, now, recomputation
                 row.save(update_fields=["value", "computed_at", "recomputation"])
-    recomputation.changes = changes
-    recomputation.save(update_fields=["changes"])
-    # A late change is settled once every stored period containing its day has been recomputed.
-    done = {period.key for period in chosen}
-    stored_keys = set(IndicatorValue.objects.values_list("period", flat=True).distinct())
-    settled = [
-        late.pk
-        for late in pending_late_changes().filter(
-            day__gte=chosen[0].start, day__lte=max(p.end for p in chosen)
-        )
-        if all(p.key in done or p.key not in stored_keys for p in periods_containing(late.day))
-    ]
-    LateChange.objects.filter(pk__in=settled).update(recomputation=recomputation)
-    progress_refresh_request()
-    return recomputation
 
 
 def _plain(value: Decimal):

@@ -409,6 +409,17 @@ class Assessment(models.Model):
                 fields=["business"], condition=~Q(status="decided"), name="programs_one_open_assessment"
             )
         ]
+        indexes = [
+            # The figures count decisions within a period, and find each business's latest verification.
+            models.Index(
+                fields=["decided_at"], condition=Q(status="decided"), name="programs_assessment_decided"
+            ),
+            models.Index(
+                fields=["business", "decided_at"],
+                condition=Q(status="decided", decision="verified"),
+                name="programs_assessment_verified",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.business} · {self.get_status_display()}"
@@ -443,6 +454,10 @@ class AssessmentItem(models.Model):
                 condition=Q(current__isnull=True) | Q(current__gte=0),
                 name="programs_item_current_non_negative",
             ),
+        ]
+        indexes = [
+            # The figures count the requirements found not met, a small part of all checklist lines.
+            models.Index(fields=["assessment"], condition=Q(compliant=False), name="programs_item_not_met"),
         ]
 
     def __str__(self):

@@ -14,10 +14,10 @@ from django.urls import reverse
 from agencies.models import StaffRole
 from greenjobs.exceptions import DomainError
 from measurement import indicators as measures
-from measurement.models import Indicator, IndicatorValue, LateChange, Recomputation
+from measurement.models import Indicator, IndicatorValue, LateChange, Recomputation, RunningValue
 from measurement.periods import Period
 from measurement.services import snapshots
-from tests.factories import ProgrammeManagerFactory, county, make_staff, registration_in
+from tests.factories import ProgrammeManagerFactory, county, loan_at, make_staff, registration_in
 from training.services import activities
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agencies", "private_media")]
@@ -205,3 +205,46 @@ def test_an_open_period_cannot_be_recomputed_and_a_bad_one_is_refused(time_machi
             snapshots.snapshots_recompute(actor=manager, reason="check", periods=periods)
         assert error.value.code == code
     assert not Recomputation.objects.exists()
+
+
+# --- the current period: running values and the records stamped since ----------------------------------
+
+
+def test_the_current_period_counts_only_what_was_stamped_since_its_running_value(time_machine):
+    time_machine.move_to(NOW - datetime.timedelta(hours=3), tick=False)
+    loan_at("submitted", amount=100_000_000)
+    time_machine.move_to(NOW, tick=False)
+    assert snapshots.running_advance() > 0
+    g13 = RunningValue.objects.get(indicator__code="G1.3", period=OPEN.key)
+    assert (g13.value, g13.through) == (Decimal(1), NOW - snapshots.RUNNING_LAG)
+    loan_at("submitted", amount=200_000_000)  # stamped now, after the running value's hour
+
+    values = snapshots.values_for(computed(), [OPEN])
+
+    # the running value plus the record since, exactly what a count from the quarter's first day says
+    assert values[("G1.3", OPEN.key)] == Decimal(2) == measures.loans_applied_count(OPEN.start, OPEN.end)
+    assert values[("G1.4", OPEN.key)] == Decimal(300_000_000)
+    # and it is the running value that is read, not the quarter recounted
+    RunningValue.objects.filter(pk=g13.pk).update(value=100)
+    assert snapshots.values_for(computed(), [OPEN])[("G1.3", OPEN.key)] == Decimal(101)
+
+
+def test_bringing_the_running_values_up_adds_each_window_once(time_machine):
+    time_machine.move_to(NOW - datetime.timedelta(hours=3), tick=False)
+    loan_at("submitted")
+    time_machine.move_to(NOW, tick=False)
+    snapshots.running_advance()
+    loan_at("submitted")
+    time_machine.move_to(NOW + datetime.timedelta(hours=2), tick=False)
+
+    snapshots.running_advance()
+    snapshots.running_advance()  # a second run in the same minute adds nothing
+
+    g13 = RunningValue.objects.get(indicator__code="G1.3", period=OPEN.key)
+    assert g13.value == Decimal(2)
+    assert snapshots.values_for(computed(), [OPEN])[("G1.3", OPEN.key)] == Decimal(2)
+    # the month and the year keep their own; a period now over keeps none
+    assert set(RunningValue.objects.values_list("period", flat=True)) == {"1405-02", "1405-Q1", "1405"}
+    RunningValue.objects.create(indicator=g13.indicator, period="1404-Q4", through=NOW, value=7)
+    snapshots.running_advance()
+    assert not RunningValue.objects.filter(period="1404-Q4").exists()

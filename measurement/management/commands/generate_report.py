@@ -24,7 +24,9 @@ class Command(BaseCommand):
         try:
             period = Period.parse(options["period"])
         except PeriodError as exc:
-            raise CommandError(f"{options['period']!r}: {exc}") from exc
+            # The console speaks English, as the rest of this command does, whatever language is active.
+            with translation.override("en"):
+                raise CommandError(f"{options['period']!r}: {exc}") from exc
         language = options["lang"]
         output = Path(options["output"] or f"report-{period.key}-{language}.pdf")
         snapshot = reports.build_snapshot(period)
