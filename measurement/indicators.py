@@ -73,9 +73,10 @@ def verified_businesses(start, end) -> Decimal:
     return Decimal(_first_verified(start, end, cumulative=True).count())
 
 
-def verified_by_county(start, end):
-    """G1.1 by county: one grouped pass over the index of first verifications."""
-    return _first_verified(start, end, cumulative=True).order_by().values("county").annotate(n=Count("pk"))
+def verified_by_county(start, end, *, since=None):
+    """G1.1 by county (or its growth from `since`): one grouped pass over the index of first verifications."""
+    businesses = _first_verified(since or start, end, cumulative=since is None)
+    return businesses.order_by().values("county").annotate(n=Count("pk"))
 
 
 def newly_verified_businesses(start, end) -> Decimal:
@@ -187,17 +188,6 @@ def _latest_verified_items(start, end):
     )
 
 
-def reductions_in_period(start, end):
-    """Baseline and yearly saving per requirement category, for the report's savings table."""
-    saving = Sum(F("baseline") - F("current"), output_field=DecimalField(max_digits=20, decimal_places=2))
-    return (
-        _latest_verified_items(start, end)
-        .values("category", "unit")
-        .annotate(total_baseline=Sum("baseline"), saving=saving)
-        .order_by("category")
-    )
-
-
 # One snapshot asks for the four categories' savings of the same period, and the report's savings table
 # once more: within `shared_savings()` the grouped query runs once per period.
 _savings_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("savings_memo", default=None)
@@ -212,24 +202,37 @@ def shared_savings():
         _savings_memo.reset(token)
 
 
-def _savings(start, end) -> dict[str, Decimal]:
+def savings_table(start, end) -> dict[str, dict]:
+    """Per requirement category: its unit, the baseline and the yearly saving measured in the
+    verifications decided in the period (the latest one per business). One grouped query per period."""
     memo = _savings_memo.get()
     if memo is not None and (start, end) in memo:
         return memo[(start, end)]
     saving = Sum(F("baseline") - F("current"), output_field=DecimalField(max_digits=20, decimal_places=2))
-    totals = {
-        row["category"]: _dec(row["saving"])
-        for row in _latest_verified_items(start, end).order_by().values("category").annotate(saving=saving)
-    }
+    table = {}
+    rows = (
+        _latest_verified_items(start, end)
+        .order_by()
+        .values("category", "unit")
+        .annotate(total_baseline=Sum("baseline"), saving=saving)
+        .order_by("category", "unit")
+    )
+    for row in rows:
+        # A category measured in two units adds up in the first; the checklist keeps one unit per category.
+        entry = table.setdefault(
+            row["category"], {"unit": row["unit"], "baseline": _dec(0), "saving": _dec(0)}
+        )
+        entry["baseline"] += _dec(row["total_baseline"])
+        entry["saving"] += _dec(row["saving"])
     if memo is not None:
-        memo[(start, end)] = totals
-    return totals
+        memo[(start, end)] = table
+    return table
 
 
 def _reduction(category: str):
     def compute(start, end) -> Decimal:
         """Yearly saving measured in verifications decided in the period (the latest one per business)."""
-        return _savings(start, end).get(category, _dec(0))
+        return savings_table(start, end).get(category, {}).get("saving", _dec(0))
 
     return compute
 

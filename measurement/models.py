@@ -249,3 +249,22 @@ class RunningValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.period} to {self.through:%Y-%m-%d %H:%M}: {self.value}"
+
+
+class PeriodBreakdown(models.Model):
+    """The report's tables (by county and agency, the loan funnel, training, savings, late milestones) of a
+    period that had ended when they were computed: computed once, then read; a Recomputation redoes them."""
+
+    period = models.CharField(_("period"), max_length=10, unique=True)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    recomputation = models.ForeignKey(
+        Recomputation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stored report tables")
+        verbose_name_plural = _("stored report tables")
+
+    def __str__(self):
+        return self.period

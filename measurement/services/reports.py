@@ -12,18 +12,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Goal
+from agencies.models import Goal
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.outbox.services import enqueue
-from incentives import selectors as loans
-from incentives.models import LoanApplication
-from programs.models import County, Initiative, Milestone
-from training.models import AwarenessActivity, Certificate, Enrolment
 
 from .. import indicators as measures
 from .. import pdf as report_pdf
@@ -88,88 +83,6 @@ def indicator_rows(period: Period, *, trend: bool = True, progress=None, today=N
     return rows
 
 
-def _breakdowns(period: Period) -> dict:
-    start, end = period.start, period.end
-    begin, stop = measures._day_range(start, end)
-    # The same rules as the indicators: verified businesses up to the period's end (G1.1), loans
-    # approved within the period (G1.5/G1.6), so the breakdowns add up to the figures above them.
-    verified = dict(measures.verified_by_county(start, end).values_list("county", "n"))
-    counties = list(County.objects.order_by("order"))
-    loans_by_county = {
-        row["business__county__code"]: row
-        for row in measures._approved(start, end)
-        .values("business__county__code")
-        .annotate(count=Count("pk"), amount=Sum("approved_amount"))
-    }
-    by_county = [
-        {
-            "code": county.code, "name_fa": county.name_fa, "name_en": county.name_en,
-            "verified": verified.get(county.pk, 0),
-            "loans": loans_by_county.get(county.code, {}).get("count", 0),
-            "loans_rial": int(loans_by_county.get(county.code, {}).get("amount", 0) or 0),
-        }
-        for county in counties
-    ]  # fmt: skip
-    activities = {
-        row["agency"]: row
-        for row in AwarenessActivity.objects.filter(held_on__gte=start, held_on__lte=end)
-        .values("agency")
-        .annotate(count=Count("pk"), workers=Sum("workers_count"), employers=Sum("employers_count"))
-    }
-    # Initiatives running at any time within the period.
-    initiatives = dict(
-        Initiative.objects.filter(starts_on__lte=end, ends_on__gte=start)
-        .values("lead_agency")
-        .annotate(n=Count("pk"))
-        .values_list("lead_agency", "n")
-    )
-    by_agency = [
-        {
-            "code": agency.code, "name_fa": agency.short_name_fa, "name_en": agency.short_name_en,
-            "activities": activities.get(agency.pk, {}).get("count", 0),
-            "workers": activities.get(agency.pk, {}).get("workers", 0) or 0,
-            "employers": activities.get(agency.pk, {}).get("employers", 0) or 0,
-            "initiatives": initiatives.get(agency.pk, 0),
-        }
-        for agency in Agency.objects.order_by("order")
-    ]  # fmt: skip
-    # The funnel of the applications submitted within the period, each at the stage it has reached now.
-    submitted = LoanApplication.objects.filter(submitted_at__gte=begin, submitted_at__lt=stop)
-    funnel = {key: int(value or 0) for key, value in loans.funnel(queryset=submitted).items()}
-    training = Enrolment.objects.filter(result_recorded_at__gte=begin, result_recorded_at__lt=stop).aggregate(
-        assessed=Count("pk"),
-        passed_count=Count("pk", filter=Q(passed=True)),
-        failed_count=Count("pk", filter=Q(passed=False)),
-    )
-    training["certificates"] = Certificate.objects.filter(issued_on__gte=start, issued_on__lte=end).count()
-    training["revoked"] = Certificate.objects.filter(revoked_at__gte=begin, revoked_at__lt=stop).count()
-    savings = {
-        row["category"]: {
-            "unit": row["unit"],
-            "baseline": _json(row["total_baseline"]),
-            "saving": _json(row["saving"]),
-        }
-        for row in measures.reductions_in_period(start, end)
-    }
-    today = timezone.localdate()
-    late = [
-        {
-            "initiative_fa": milestone.initiative.title_fa, "initiative_en": milestone.initiative.title_en,
-            "title": milestone.title, "due_on": milestone.due_on.isoformat(),
-            "days_late": ((milestone.completed_on or today) - milestone.due_on).days,
-            "agency": milestone.initiative.lead_agency.code,
-        }
-        for milestone in Milestone.objects.select_related("initiative__lead_agency")
-        .filter(due_on__lt=min(end + datetime.timedelta(days=1), today))
-        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_on")))
-        .order_by("due_on")
-    ]  # fmt: skip
-    return {
-        "by_county": by_county, "by_agency": by_agency, "funnel": funnel, "training": training,
-        "savings": savings, "late_milestones": late,
-    }  # fmt: skip
-
-
 def build_snapshot(period: Period, *, progress=None) -> dict:
     """Everything the report shows, as plain JSON, computed in the database."""
     if progress:
@@ -191,7 +104,7 @@ def build_snapshot(period: Period, *, progress=None) -> dict:
         "generated_at": timezone.now().isoformat(),
         "trend_periods": [past.key for past in period.trend(TREND_LENGTH)],
         "goals": goals,
-        **_breakdowns(period),
+        **snapshots.breakdowns_for(period),
     }
     if progress:
         progress(80)

@@ -22,8 +22,17 @@ from django.utils.translation import gettext as _
 from greenjobs.exceptions import DomainError
 from greenjobs.outbox.services import enqueue
 
+from .. import breakdowns
 from .. import indicators as measures
-from ..models import Indicator, IndicatorValue, LateChange, ProgressSnapshot, Recomputation, RunningValue
+from ..models import (
+    Indicator,
+    IndicatorValue,
+    LateChange,
+    PeriodBreakdown,
+    ProgressSnapshot,
+    Recomputation,
+    RunningValue,
+)
 from ..periods import Period, PeriodError
 from ..permissions import can_set_targets
 
@@ -144,6 +153,9 @@ def snapshots_close(*, today: datetime.date | None = None) -> int:
     # Oldest first, so a period's stored value is there when the next one asks for it.
     for period in sorted(periods, key=lambda p: (p.start, p.end)):
         values_for(indicators, [period], today=today)
+    # The tables of the periods just ended: the current periods' tables grow from them.
+    for kind in KINDS:
+        breakdowns_for(Period.containing(today, kind).previous(), today=today)
     return IndicatorValue.objects.count() - before
 
 
@@ -188,6 +200,26 @@ def running_advance(*, now: datetime.datetime | None = None) -> int:
                 continue
             moved += 1
     return moved
+
+
+def breakdowns_for(period: Period, *, today: datetime.date | None = None) -> dict:
+    """The report's tables of a period: read when the period is closed and they are stored, else computed
+    (and stored if closed). In the current period the verified businesses per county grow from the stored
+    tables of the period before."""
+    today = today or timezone.localdate()
+    if is_closed(period, today):
+        stored = PeriodBreakdown.objects.filter(period=period.key).first()
+        if stored is not None:
+            return stored.data
+        data = breakdowns.breakdowns(period)
+        PeriodBreakdown.objects.get_or_create(period=period.key, defaults={"data": data})
+        return data
+    base = None
+    if period.start <= today:
+        before = PeriodBreakdown.objects.filter(period=period.previous().key).first()
+        if before is not None:
+            base = {row["code"]: row["verified"] for row in before.data.get("by_county", [])}
+    return breakdowns.breakdowns(period, verified_base=base)
 
 
 # --- late changes and deliberate recomputation ----------------------------------------------------------
@@ -261,6 +293,15 @@ def snapshots_recompute(*, actor, reason: str, periods: list[str] | None = None)
         _recount(chosen, indicators, stored, by_pk, recomputation, changes, now)
     recomputation.changes = changes
     recomputation.save(update_fields=["changes"])
+    for period in chosen:
+        PeriodBreakdown.objects.update_or_create(
+            period=period.key,
+            defaults={
+                "data": breakdowns.breakdowns(period),
+                "computed_at": now,
+                "recomputation": recomputation,
+            },
+        )
     # A late change is settled once every stored period containing its day has been recomputed.
     done = {period.key for period in chosen}
     stored_keys = set(IndicatorValue.objects.values_list("period", flat=True).distinct())

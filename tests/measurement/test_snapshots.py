@@ -14,7 +14,14 @@ from django.urls import reverse
 from agencies.models import StaffRole
 from greenjobs.exceptions import DomainError
 from measurement import indicators as measures
-from measurement.models import Indicator, IndicatorValue, LateChange, Recomputation, RunningValue
+from measurement.models import (
+    Indicator,
+    IndicatorValue,
+    LateChange,
+    PeriodBreakdown,
+    Recomputation,
+    RunningValue,
+)
 from measurement.periods import Period
 from measurement.services import snapshots
 from tests.factories import ProgrammeManagerFactory, county, loan_at, make_staff, registration_in
@@ -248,3 +255,45 @@ def test_bringing_the_running_values_up_adds_each_window_once(time_machine):
     RunningValue.objects.create(indicator=g13.indicator, period="1404-Q4", through=NOW, value=7)
     snapshots.running_advance()
     assert not RunningValue.objects.filter(period="1404-Q4").exists()
+
+
+def test_a_closed_periods_report_tables_are_stored_and_a_recomputation_redoes_them(time_machine):
+    officer = make_staff("TVTO", StaffRole.OFFICER)
+    time_machine.move_to(at(jday(1404, 11, 10)), tick=False)
+    business = registration_in("verified")
+    activity(officer, jday(1404, 11, 10), workers=30)
+    time_machine.move_to(NOW, tick=False)
+    snapshots.snapshots_close()
+    tables = PeriodBreakdown.objects.get(period=CLOSED.key)
+    county_row = next(row for row in tables.data["by_county"] if row["code"] == business.county.code)
+    assert county_row["verified"] == 1
+
+    activity(officer, jday(1404, 11, 25), workers=12)  # late
+    with CaptureQueriesContext(connection) as read:
+        again = snapshots.breakdowns_for(CLOSED)
+    assert again == tables.data and len(read.captured_queries) == 1
+    snapshots.snapshots_recompute(
+        actor=ProgrammeManagerFactory(), reason="late workshop", periods=[CLOSED.key]
+    )
+
+    tables.refresh_from_db()
+    tvto = next(row for row in tables.data["by_agency"] if row["code"] == "TVTO")
+    assert (tvto["activities"], tvto["workers"]) == (2, 42)
+    assert tables.recomputation is not None
+
+
+def test_the_current_periods_verified_per_county_grow_from_the_stored_tables(time_machine):
+    time_machine.move_to(at(jday(1404, 11, 10)), tick=False)
+    first = registration_in("verified")
+    time_machine.move_to(at(jday(1405, 1, 20)), tick=False)
+    registration_in("verified", county=first.county)
+    time_machine.move_to(NOW, tick=False)
+    snapshots.snapshots_close()
+
+    tables = snapshots.breakdowns_for(OPEN)
+
+    row = next(row for row in tables["by_county"] if row["code"] == first.county.code)
+    assert row["verified"] == 2
+    assert sum(r["verified"] for r in tables["by_county"]) == measures.verified_businesses(
+        OPEN.start, OPEN.end
+    )
