@@ -78,6 +78,8 @@ from training.models import (
 )
 from training.services.results import passes
 
+from .services import snapshots
+
 DAY = 86_400
 NULL = "\\N"
 CHUNK_RECORDS = 20_000
@@ -849,6 +851,9 @@ class Generator:
             self.awareness()
             for table in self.tables.values():
                 table.flush()
+        # The records went into past periods behind the workflow's back: figures stored before are dropped
+        # (the drop is recorded) and computed again from the records when next needed.
+        snapshots.figures_rebuild(reason=f"{self.records:,} generated records loaded")
         self.out("Analysing the tables…")
         with connection.cursor() as cursor:
             # VACUUM sets the visibility map that index-only scans need; it cannot run inside a transaction

@@ -41,6 +41,25 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     return message
 
 
+def nudge(task, *, on_failure=None) -> None:
+    """Starts `task` (no arguments) once the current transaction commits, without recording it: for work
+    a schedule does anyway (a refresh), where a lost message only means waiting for the next run. A broker
+    that does not answer, or a task that fails in process, is logged and `on_failure()` is called; the
+    request that committed never sees it."""
+    name = task if isinstance(task, str) else task.name
+    _task(name)
+
+    def publish_now():
+        try:
+            _task(name).apply_async(ignore_result=True)
+        except Exception as exc:  # best effort: the schedule runs it anyway
+            logger.warning("Task %s not started: %s: %s", name, exc.__class__.__name__, exc)
+            if on_failure is not None:
+                on_failure()
+
+    transaction.on_commit(publish_now)
+
+
 def publish(message_id: int) -> bool:
     """Publishes one message unless it was sent already or is being sent; True when this call sent it.
 

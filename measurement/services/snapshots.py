@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import DomainError
-from greenjobs.outbox.services import enqueue
+from greenjobs.outbox.services import nudge
 
 from .. import breakdowns
 from .. import indicators as measures
@@ -222,6 +222,20 @@ def breakdowns_for(period: Period, *, today: datetime.date | None = None) -> dic
     return breakdowns.breakdowns(period, verified_base=base)
 
 
+@transaction.atomic
+def figures_rebuild(*, reason: str, actor=None) -> Recomputation:
+    """History loaded in bulk (the demo, generated data) lands in periods whose figures may be stored:
+    every stored figure, report table and running value is dropped, to be computed again from the
+    records, and the drop is recorded with its reason like any recomputation."""
+    periods = sorted(set(IndicatorValue.objects.values_list("period", flat=True).distinct()))
+    recomputation = Recomputation.objects.create(periods=periods, reason=reason, requested_by=actor)
+    IndicatorValue.objects.all().delete()
+    PeriodBreakdown.objects.all().delete()
+    RunningValue.objects.all().delete()
+    pending_late_changes().update(recomputation=recomputation)
+    return recomputation
+
+
 # --- late changes and deliberate recomputation ----------------------------------------------------------
 
 
@@ -352,7 +366,7 @@ def progress_refresh_request() -> None:
     in a row ask once: the flag stays until the refresh starts, and a refresh reads everything committed
     before it started. With the cache down nothing is asked, and the scheduled refresh catches up."""
     if cache.add(REFRESH_PENDING_KEY, 1, timeout=10 * 60):
-        enqueue(REFRESH_PROGRESS)
+        nudge(REFRESH_PROGRESS, on_failure=lambda: cache.delete(REFRESH_PENDING_KEY))
 
 
 def progress_store(data: dict) -> ProgressSnapshot:

@@ -218,7 +218,7 @@ def test_an_event_that_moves_the_figures_refreshes_them_once_it_commits(
     before = snapshots.stored_progress().computed_at
     time_machine.move_to(NOW + datetime.timedelta(minutes=1), tick=False)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         registration_in("verified")
         registration_in("verified")
 
@@ -227,9 +227,9 @@ def test_an_event_that_moves_the_figures_refreshes_them_once_it_commits(
     assert cell(row_of(content, "G1.1"), "actual") == "2"
     assert snapshots.stored_progress().computed_at > before
     # many events in one transaction, one refresh: the flag stays up until the refresh starts
-    asked = OutboxMessage.objects.filter(task_name=snapshots.REFRESH_PROGRESS)
-    assert asked.count() == 1
-    assert asked.get().sent_at is not None
+    assert len([c for c in callbacks if c.__qualname__.startswith("nudge.")]) == 1
+    # and it is not recorded in the outbox: the schedule refreshes anyway if the broker lost it
+    assert not OutboxMessage.objects.filter(task_name=snapshots.REFRESH_PROGRESS).exists()
 
 
 def test_before_its_first_refresh_the_public_page_says_the_figures_are_being_prepared(client):

@@ -297,3 +297,18 @@ def test_the_current_periods_verified_per_county_grow_from_the_stored_tables(tim
     assert sum(r["verified"] for r in tables["by_county"]) == measures.verified_businesses(
         OPEN.start, OPEN.end
     )
+
+
+def test_history_loaded_in_bulk_drops_the_stored_figures_and_records_why(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    snapshots.snapshots_close()
+    snapshots.running_advance()
+    stored_periods = set(IndicatorValue.objects.values_list("period", flat=True))
+
+    done = snapshots.figures_rebuild(reason="Demo data loaded")
+
+    assert not IndicatorValue.objects.exists()
+    assert not PeriodBreakdown.objects.exists() and not RunningValue.objects.exists()
+    assert (done.reason, set(done.periods)) == ("Demo data loaded", stored_periods)
+    # and they are computed again, from the records, the next time they are needed
+    assert snapshots.snapshots_close() > 0

@@ -12,7 +12,7 @@ from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
 from measurement import seed_indicators
-from measurement.services import progress
+from measurement.services import progress, snapshots
 from programs import demo as programs_demo
 from programs import demo_initiatives
 from training import demo as training_demo
@@ -53,7 +53,9 @@ class Command(BaseCommand):
             loans = incentives_demo.load()
             training_demo.load()
             demo_initiatives.load()
-        # The dashboards read figures Celery prepares; the demo prepares them once it is complete.
+        # The demo writes history into past periods: figures stored while it loaded are dropped (and the
+        # drop recorded), then the dashboards' figures are prepared once it is complete.
+        snapshots.figures_rebuild(reason="Demo data loaded")
         progress.progress_refresh()
         self.stdout.write(
             self.style.SUCCESS(
