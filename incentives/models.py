@@ -271,7 +271,18 @@ class LoanApplication(models.Model):
                 name="incentives_disbursed_within_approved",
             ),
         ]
-        indexes = [models.Index(fields=["stage", "stage_changed_at"])]
+        indexes = [
+            models.Index(fields=["stage", "stage_changed_at"]),
+            # The queues' and the API's order, highest priority first (issue 12): over several stages
+            # the first index is walked and the stages filtered, for one stage the second is exact.
+            models.Index(
+                fields=["-priority_score", "stage_changed_at", "id"], name="incentives_app_priority_idx"
+            ),
+            models.Index(
+                fields=["stage", "-priority_score", "stage_changed_at", "id"],
+                name="incentives_app_stage_prio_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scheme.code}-{self.pk}"
@@ -344,6 +355,8 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # An application's history, in order, without sorting its events (issue 12).
+        indexes = [models.Index(fields=["application", "at", "id"], name="incentives_appevent_hist_idx")]
 
     def __str__(self):
         return f"{self.application_id}: {self.from_stage or '∅'} → {self.to_stage}"

@@ -248,6 +248,10 @@ class Enrolment(models.Model):
                 name="training_one_enrolment_per_person",
             )
         ]
+        # A session's roster and wait list (one status, in the order people asked) (issue 12).
+        indexes = [
+            models.Index(fields=["session", "status", "requested_at", "id"], name="training_enrol_roster_idx")
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.session_id} · {self.status}"
@@ -290,6 +294,8 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        # The certificate lists' order, newest first (issue 12).
+        indexes = [models.Index(fields=["-issued_on", "-id"], name="training_cert_issued_idx")]
 
     def __str__(self):
         return self.serial
