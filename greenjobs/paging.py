@@ -103,8 +103,8 @@ def describe_count(count: int, kind: str) -> str:
 
 
 class CheapPaginator(Paginator):
-    """Django's paginator with the count above; everything else (get_page's forgiving page numbers,
-    page()'s EmptyPage) is Django's."""
+    """Django's paginator with the count above; the rest (get_page's forgiving page numbers, page()'s
+    EmptyPage past the end) is Django's."""
 
     @cached_property
     def _counted(self) -> tuple[int, str]:
@@ -129,3 +129,12 @@ class CheapPaginator(Paginator):
     @property
     def pages_display(self) -> str:
         return describe_count(self.num_pages, self.count_kind)
+
+    def page(self, number):
+        """Django's page, except that an estimated count does not cut the last page short: past a
+        capped count there are more rows, and an estimate may be low."""
+        if not self.count_is_estimate:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
