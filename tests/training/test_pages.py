@@ -23,6 +23,7 @@ from tests.factories import (
 from training.models import Attendance, Certificate, Course, Enrolment, Meeting, Session, TrainingCentre
 from training.services import enrolment as enrolment_services
 from training.services import results as results_services
+from training.views import catalogue as catalogue_views
 from training.views import records as records_views
 
 pytestmark = pytest.mark.django_db
@@ -931,6 +932,23 @@ def test_every_page_renders_for_tvto_staff(client, officer, language):
     detail = html_of(client.get(reverse("training:session_detail", args=[session.pk])))
     assert f'data-testid="roster-row" data-enrolment="{seated.pk}"' in detail
     assert f'data-testid="waitlist-row" data-enrolment="{waiting.pk}"' in detail
+
+
+def test_the_session_page_pages_its_roster_and_wait_list_each_on_its_own(client, officer, monkeypatch):
+    monkeypatch.setattr(catalogue_views, "PEOPLE_PAGE_SIZE", 1)
+    session = SessionFactory(capacity=2)
+    _first, second, third, fourth = enrol_people(session, 4)
+    client.force_login(officer)
+    url = reverse("training:session_detail", args=[session.pk])
+
+    detail = html_of(client.get(url, {"roster_page": "2", "waitlist_page": "abc"}))
+
+    rows = dict(re.findall(r'data-testid="(roster|waitlist)-row" data-enrolment="(\d+)"', detail))
+    assert rows == {"roster": str(second.pk), "waitlist": str(third.pk)}
+    # Each list's links keep the other list's page.
+    assert "waitlist_page=abc&amp;roster_page=1" in detail
+    assert "roster_page=2&amp;waitlist_page=2" in detail
+    assert f'data-enrolment="{fourth.pk}"' not in detail
 
 
 def test_the_session_page_invites_anonymous_people_to_sign_in(client, agencies):

@@ -20,6 +20,8 @@ from ..permissions import can_enrol, can_manage_training
 from ..services import catalogue as services
 
 PAGE_SIZE = 20
+# A session's roster and wait list, on its page for TVTO staff.
+PEOPLE_PAGE_SIZE = 50
 
 
 tvto_required = rule_required(can_manage_training)
@@ -79,8 +81,16 @@ def session_detail(request, pk):
     }
     if can_manage:
         context["counts"] = selectors.session_counts(session)
-        context["roster"] = selectors.session_roster(session)
-        context["waitlist"] = selectors.waitlist(session)
+        # Two lists on one page, each paged by its own parameter, each keeping the other's page.
+        for name, people in (
+            ("roster", selectors.session_roster(session)),
+            ("waitlist", selectors.waitlist(session)),
+        ):
+            param = f"{name}_page"
+            context[name] = CheapPaginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get(param))
+            query = request.GET.copy()
+            query.pop(param, None)
+            context[f"{name}_query"] = query.urlencode()
     return render(request, "training/catalogue/session_detail.html", context)
 
 
