@@ -355,8 +355,6 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        # An application's history, in order, without sorting its events (issue 12).
-        indexes = [models.Index(fields=["application", "at", "id"], name="incentives_appevent_hist_idx")]
 
     def __str__(self):
         return f"{self.application_id}: {self.from_stage or '∅'} → {self.to_stage}"

@@ -358,8 +358,6 @@ class RegistrationEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("registration event")
         verbose_name_plural = _("registration events")
-        # A registration's history, in order, without sorting its events (issue 12).
-        indexes = [models.Index(fields=["business", "at", "id"], name="programs_regevent_hist_idx")]
 
     def __str__(self):
         return f"{self.business_id}: {self.from_status or '∅'} → {self.to_status}"

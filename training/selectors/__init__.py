@@ -181,9 +181,16 @@ def meeting_events(session: Session) -> list[MeetingEvent]:
 
 
 def waitlist(session: Session):
-    return with_waitlist_position(
-        session.enrolments.filter(status=Enrolment.Status.WAITLISTED).select_related("person")
-    ).order_by("requested_at", "pk")
+    """The people waiting, in the order they asked: a row's place in this order is its position.
+
+    Not annotated with `waitlist_position`: that counts the earlier rows for every row, including those
+    a page skips, so a late page of a long wait list would cost the square of its offset.
+    """
+    return (
+        session.enrolments.filter(status=Enrolment.Status.WAITLISTED)
+        .select_related("person")
+        .order_by("requested_at", "pk")
+    )
 
 
 def courses(*, include_inactive: bool = False):
