@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .formats import format_date, format_datetime
 from .forms import localized_formfield
+from .paging import CheapPaginator
 
 
 def jalali_column(field: models.Field):
@@ -74,6 +75,15 @@ class LocalNumbersMixin:
             kwargs.pop("widget", None)
             return localized_formfield(db_field, **kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LargeListAdmin(admin.ModelAdmin):
+    """For tables that grow with the programme's history: the change list never counts the whole table
+    (no "N total" beside the filtered count) and its pager counts as the portal's lists do (exact up to
+    a limit, an estimate beyond it; see greenjobs.paging)."""
+
+    show_full_result_count = False
+    paginator = CheapPaginator
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

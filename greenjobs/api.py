@@ -27,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import uploads
 from .exceptions import DomainError
 from .jalali import JalaliDateError, parse_date
+from .paging import CheapPaginator
 from .text import fold_digits
 
 INT64_MIN = -(2**63)
@@ -185,10 +186,36 @@ class FilterSet(filters.FilterSet):
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """Pages of the API's lists. ?page and ?page_size are read by int(), which takes Persian digits too;
-    a page past the end is a 404 and a page size is capped."""
+    a page past the end is a 404 and a page size is capped.
 
+    The count follows the portal's one rule (greenjobs.paging): exact up to a limit, beyond it an
+    estimate, and then `count_is_estimate` is true.
+    """
+
+    django_paginator_class = CheapPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_is_estimate": self.page.paginator.count_is_estimate,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["required"] = [*schema["required"], "count_is_estimate"]
+        schema["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when `count` is an estimate (a large list): the table's size from the "
+            "database's statistics, or the limit of exact counting when more rows match.",
+        }
+        return schema
 
 
 class JalaliOrIsoDateField(forms.DateField):

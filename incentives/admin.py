@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from greenjobs.admin import ReadOnlyInline
+from greenjobs.admin import LargeListAdmin, ReadOnlyInline
 
 from .models import ApplicationEvent, Disbursement, Instalment, LoanApplication, LoanScheme, Payment
 
@@ -50,7 +50,7 @@ class InstalmentInline(ReadOnlyInline):
 
 
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(admin.ModelAdmin):
+class LoanApplicationAdmin(LargeListAdmin):
     """Read-only: every change of an application goes through its workflow."""
 
     list_display = ("pk", "scheme", "business", "amount", "stage", "priority_score", "stage_changed_at")

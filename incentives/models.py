@@ -283,6 +283,15 @@ class LoanApplication(models.Model):
                 name="incentives_app_submitted",
             ),
             models.Index(fields=["stage", "stage_changed_at"]),
+            # The queues' and the API's order, highest priority first (issue 12): over several stages
+            # the first index is walked and the stages filtered, for one stage the second is exact.
+            models.Index(
+                fields=["-priority_score", "stage_changed_at", "id"], name="incentives_app_priority_idx"
+            ),
+            models.Index(
+                fields=["stage", "-priority_score", "stage_changed_at", "id"],
+                name="incentives_app_stage_prio_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from greenjobs.admin import ReadOnlyInline
+from greenjobs.admin import LargeListAdmin, ReadOnlyInline
 
 from .models import (
     Assessment,
@@ -49,7 +49,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(admin.ModelAdmin):
+class BusinessAdmin(LargeListAdmin):
     """Read-only: registrations change only through their workflow, on the portal's pages or API."""
 
     list_display = ("legal_name", "national_business_id", "county", "status", "verified_kind", "expires_on")
@@ -74,7 +74,7 @@ class ItemInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(LargeListAdmin):
     list_display = ("business", "officer", "status", "started_at", "decision", "decided_at")
     list_filter = ("status", "decision")
     list_select_related = ("business", "officer")

@@ -9,7 +9,7 @@ screen here is read-only, like the loan and registration screens.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from greenjobs.admin import ReadOnlyAdmin, ReadOnlyInline
+from greenjobs.admin import LargeListAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Attendance,
@@ -70,7 +70,7 @@ class CertificateEventInline(EventInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnlyAdmin):
+class SessionAdmin(LargeListAdmin, ReadOnlyAdmin):
     list_display = ("course", "centre", "starts_on", "ends_on", "capacity", "enrolled_count", "status")
     list_filter = ("status", "centre")
     search_fields = ("course__standard_code", "course__title_fa", "course__title_en", "instructor")
@@ -86,7 +86,7 @@ class AttendanceInline(ReadOnlyInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyAdmin):
+class EnrolmentAdmin(LargeListAdmin, ReadOnlyAdmin):
     list_display = ("person", "session", "status", "requested_at", "passed")
     list_filter = ("status", "passed")
     search_fields = (
@@ -100,7 +100,7 @@ class EnrolmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(LargeListAdmin, ReadOnlyAdmin):
     list_display = ("serial", "enrolment", "issued_on", "status", "revoked_at")
     list_filter = ("status",)
     search_fields = ("serial", "verification_code", "enrolment__person__last_name")

@@ -255,6 +255,10 @@ class Enrolment(models.Model):
                 condition=Q(result_recorded_at__isnull=False),
                 name="training_enrolment_result_at",
             ),
+            # A session's roster and wait list (one status, in the order people asked) (issue 12).
+            models.Index(
+                fields=["session", "status", "requested_at", "id"], name="training_enrol_roster_idx"
+            ),
         ]
 
     def __str__(self):
@@ -298,9 +302,8 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        indexes = [
-            models.Index(fields=["issued_on"], name="training_certificate_issued"),
-        ]
+        # The certificate lists' order, newest first (issue 12).
+        indexes = [models.Index(fields=["-issued_on", "-id"], name="training_cert_issued_idx")]
 
     def __str__(self):
         return self.serial

@@ -187,6 +187,9 @@ CACHES = {
     )
 }
 
+# Lists count their rows exactly up to this many; beyond it the pager shows an estimate (greenjobs.paging).
+PAGING_EXACT_COUNT_LIMIT = env.int("PAGING_EXACT_COUNT_LIMIT", default=10_000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

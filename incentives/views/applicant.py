@@ -3,7 +3,6 @@ repayment schedule. Staff open the same application page; their actions live in 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required, role_required
 
 from .. import permissions, selectors
@@ -43,7 +43,7 @@ def _own_or_404(request, pk):
 @role_required("applicant")
 def my_applications(request):
     applications = selectors.application_list(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(applications, 20).get_page(request.GET.get("page"))
+    page = CheapPaginator(applications, 20).get_page(request.GET.get("page"))
     return render(request, "incentives/applications/my_list.html", {"page": page})
 
 

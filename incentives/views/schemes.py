@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import rule_required
 
 from .. import selectors
@@ -74,7 +74,7 @@ def scheme_edit(request, code):
 def scheme_list(request):
     today = timezone.localdate()
     schemes = selectors.schemes_by_window(today)
-    closed = Paginator(schemes["closed"], CLOSED_PER_PAGE).get_page(request.GET.get("page"))
+    closed = CheapPaginator(schemes["closed"], CLOSED_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "open_schemes": list(schemes["open"]),
         "upcoming_schemes": list(schemes["upcoming"]),

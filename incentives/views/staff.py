@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required, rule_required
 from greenjobs.templatetags.portal import rial
 
@@ -33,7 +33,7 @@ def queue(request):
         raise PermissionDenied
     form = QueueFilterForm(request.GET, stages=stages)
     queryset = selectors.staff_queue(user=request.user, filters=form.filters())
-    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

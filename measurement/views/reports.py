@@ -4,7 +4,6 @@ download the PDF or the data. Anyone else gets 403 on the list and 404 on a repo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
@@ -14,6 +13,7 @@ from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.formats import format_number
 from greenjobs.jalali import is_persian
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required
 
 from .. import exports
@@ -73,7 +73,7 @@ def report_list(request):
         else:
             return redirect("measurement:report_detail", pk=job.pk)
     # The snapshot can be large; the list shows none of it.
-    page = Paginator(report_jobs_for(request.user).defer("snapshot"), PAGE_SIZE).get_page(
+    page = CheapPaginator(report_jobs_for(request.user).defer("snapshot"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     jobs = [_with_label(job) for job in page.object_list]

@@ -203,6 +203,22 @@ class Business(models.Model):
                 condition=Q(first_verified_at__isnull=False),
                 name="programs_first_verified",
             ),
+            # The staff lists' orderings (issue 12), so a page is an index walk stopped by LIMIT:
+            # DOE's queue of open cases, oldest first;
+            models.Index(
+                fields=["status_changed_at", "id"],
+                condition=Q(status__in=["submitted", "under_assessment"]),
+                name="programs_biz_doe_queue_idx",
+            ),
+            # the registry other agencies read, newest verification first;
+            models.Index(
+                fields=["-verified_at", "id"],
+                condition=Q(status__in=["verified", "expired"]),
+                name="programs_biz_registry_idx",
+            ),
+            # the API's list, latest change first, all statuses or one.
+            models.Index(fields=["-updated_at", "-id"], name="programs_biz_updated_idx"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="programs_biz_status_upd_idx"),
         ]
 
     def __str__(self):

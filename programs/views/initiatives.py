@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import rule_required
 
 from .. import ranking as ranking_
@@ -65,7 +65,7 @@ def _lead_options(user) -> dict:
 
 
 def _page(request, queryset, form_filters):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({key: ("1" if value is True else value) for key, value in form_filters.items()})
     return page, query
 

@@ -4,13 +4,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from greenjobs.exceptions import DomainError
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import rule_required
 
 from .. import selectors
@@ -52,7 +52,7 @@ def occupation_list(request):
     if error:
         # A search that cannot be run lists nothing: the whole catalogue would look like its answer.
         queryset = queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,

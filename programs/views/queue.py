@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import role_required
 
 from .. import permissions, selectors
@@ -36,7 +36,7 @@ def _filtered_page(request, data, queryset_for, statuses, *, with_ready=False):
     if search_error(form):
         # A search that cannot be run lists nothing: without it the list would look like its answer.
         queryset = queryset.none()
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, 25).get_page(request.GET.get("page"))
     page.object_list = selectors.with_green_jobs_count(page.object_list)
     query = data.copy()
     query.pop("page", None)

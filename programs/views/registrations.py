@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from greenjobs import uploads
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required, role_required
 
 from .. import permissions, selectors
@@ -49,7 +49,7 @@ def _visible_or_404(request, pk):
 @role_required("applicant")
 def my_businesses(request):
     businesses = selectors.business_list(user=request.user).order_by("-updated_at")
-    page = Paginator(businesses, 20).get_page(request.GET.get("page"))
+    page = CheapPaginator(businesses, 20).get_page(request.GET.get("page"))
     page.object_list = selectors.with_green_jobs_count(page.object_list)
     return render(request, "programs/businesses/my_list.html", {"page": page})
 

@@ -23,6 +23,8 @@ from tests.factories import (
 from training.models import Attendance, Certificate, Course, Enrolment, Meeting, Session, TrainingCentre
 from training.services import enrolment as enrolment_services
 from training.services import results as results_services
+from training.views import catalogue as catalogue_views
+from training.views import records as records_views
 
 pytestmark = pytest.mark.django_db
 
@@ -636,6 +638,36 @@ def test_the_attendance_page_records_who_was_present_and_absent(client, officer)
     assert page.count('data-testid="attendance-percent">۰٪') == 1
 
 
+def test_a_long_roster_takes_the_roll_call_a_page_at_a_time_into_one_meeting(client, officer, monkeypatch):
+    monkeypatch.setattr(records_views, "ROSTER_PAGE_SIZE", 2)
+    session = SessionFactory()
+    first, second, third = enrol_people(session, 3)
+    Session.objects.filter(pk=session.pk).update(starts_on=days(-3), ends_on=days(3))  # now running
+    client.force_login(officer)
+    url = reverse("training:attendance", args=[session.pk])
+    held_on = jalali_text(days(-1))
+
+    one = client.post(url, {"held_on": held_on, "present": [first.pk]})
+    two = client.post(f"{url}?page=2", {"held_on": held_on, "present": [third.pk]})
+    again = client.post(url, {"held_on": held_on, "present": [first.pk, second.pk]})
+
+    assert (one.status_code, one.url) == (302, url)
+    assert (two.status_code, two.url) == (302, f"{url}?page=2")
+    meeting = Meeting.objects.get()
+    assert (meeting.number, meeting.held_on) == (1, days(-1))
+    assert dict(Attendance.objects.values_list("enrolment_id", "present")) == {
+        first.pk: True,
+        second.pk: False,
+        third.pk: True,
+    }
+    # The first page's people are marked already: sending it again is a second meeting that day, refused.
+    assert again.status_code == 200
+    assert list(again.context["form"].errors) == ["held_on"]
+    assert Attendance.objects.filter(present=True).count() == 2
+    page_two = html_of(client.get(f"{url}?page=2"))
+    assert re.findall(r'data-testid="attendance-row" data-enrolment="(\d+)"', page_two) == [str(third.pk)]
+
+
 def test_attendance_for_someone_not_enrolled_writes_nothing(client, officer):
     session = SessionFactory()
     enrol_people(session, 1)
@@ -713,6 +745,32 @@ def test_results_pass_only_with_both_marks_and_enough_attendance(
     for pk in (low_theory.pk, low_practical.pk, absent.pk):
         assert 'data-testid="result-failed">Not passed</span>' in rows[pk]
         assert "certificate-issued" not in rows[pk]
+
+
+def test_the_results_are_paged_and_each_page_saves_its_own_people(client, officer, monkeypatch):
+    monkeypatch.setattr(records_views, "ROSTER_PAGE_SIZE", 2)
+    session = SessionFactory()
+    first, second, third = enrol_people(session, 3)
+    Session.objects.filter(pk=session.pk).update(starts_on=days(-3), ends_on=days(3))  # now running
+    meeting = results_services.meeting_add(session_id=session.pk, actor=officer, held_on=days(-1))
+    results_services.attendance_record(
+        meeting_id=meeting.pk, actor=officer, present_enrolment_ids=[first.pk, second.pk, third.pk]
+    )
+    client.force_login(officer)
+    url = reverse("training:results", args=[session.pk])
+
+    first_page = html_of(client.get(url))
+    response = client.post(f"{url}?page=2", {f"theory_{third.pk}": "90", f"practical_{third.pk}": "90"})
+
+    rows = re.findall(r'data-testid="result-row" data-enrolment="(\d+)"', first_page)
+    assert [int(pk) for pk in rows] == [first.pk, second.pk]
+    assert 'href="?page=2"' in first_page
+    assert (response.status_code, response.url) == (302, f"{url}?page=2")
+    second_page = html_of(client.get(response.url))
+    assert re.findall(r'data-testid="result-row" data-enrolment="(\d+)"', second_page) == [str(third.pk)]
+    assert "<td>۳</td>" in second_page  # numbered across pages
+    scored = dict(Enrolment.objects.values_list("pk", "theory_score"))
+    assert scored == {first.pk: None, second.pk: None, third.pk: Decimal("90.00")}
 
 
 def test_results_need_both_scores(client, officer):
@@ -874,6 +932,23 @@ def test_every_page_renders_for_tvto_staff(client, officer, language):
     detail = html_of(client.get(reverse("training:session_detail", args=[session.pk])))
     assert f'data-testid="roster-row" data-enrolment="{seated.pk}"' in detail
     assert f'data-testid="waitlist-row" data-enrolment="{waiting.pk}"' in detail
+
+
+def test_the_session_page_pages_its_roster_and_wait_list_each_on_its_own(client, officer, monkeypatch):
+    monkeypatch.setattr(catalogue_views, "PEOPLE_PAGE_SIZE", 1)
+    session = SessionFactory(capacity=2)
+    _first, second, third, fourth = enrol_people(session, 4)
+    client.force_login(officer)
+    url = reverse("training:session_detail", args=[session.pk])
+
+    detail = html_of(client.get(url, {"roster_page": "2", "waitlist_page": "abc"}))
+
+    rows = dict(re.findall(r'data-testid="(roster|waitlist)-row" data-enrolment="(\d+)"', detail))
+    assert rows == {"roster": str(second.pk), "waitlist": str(third.pk)}
+    # Each list's links keep the other list's page.
+    assert "waitlist_page=abc&amp;roster_page=1" in detail
+    assert "roster_page=2&amp;waitlist_page=2" in detail
+    assert f'data-enrolment="{fourth.pk}"' not in detail
 
 
 def test_the_session_page_invites_anonymous_people_to_sign_in(client, agencies):

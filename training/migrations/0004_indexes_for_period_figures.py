@@ -13,10 +13,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['issued_on'], name='training_certificate_issued'),
-        ),
-        migrations.AddIndex(
             model_name='enrolment',
             index=models.Index(condition=models.Q(('result_recorded_at__isnull', False)), fields=['result_recorded_at'], name='training_enrolment_result_at'),
         ),

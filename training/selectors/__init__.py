@@ -132,11 +132,12 @@ def session_roster(session: Session):
     )
 
 
-def attendance_sheet(session: Session) -> tuple[list, list[dict]]:
+def attendance_sheet(session: Session, roster=None) -> tuple[list, list[dict]]:
     """The meetings held and, per enrolled person, a mark for each (True, False or None) and the percent.
 
     Each meeting carries `counted` (within the session's dates, so the pass rule counts it) and
-    `same_day` (another meeting shares its date: only rows older than the rule can).
+    `same_day` (another meeting shares its date: only rows older than the rule can). `roster` is a
+    page of session_roster(session); by default, the whole roster.
     """
     meetings = list(session.meetings.order_by("number"))
     counted = counted_meeting_ids(session)
@@ -145,7 +146,7 @@ def attendance_sheet(session: Session) -> tuple[list, list[dict]]:
         meeting.counted = meeting.pk in counted
         meeting.same_day = days[meeting.held_on] > 1
     rows = []
-    for enrolment in session_roster(session):
+    for enrolment in session_roster(session) if roster is None else roster:
         marks = {record.meeting_id: record.present for record in enrolment.attendance.all()}
         rows.append(
             {
@@ -180,9 +181,16 @@ def meeting_events(session: Session) -> list[MeetingEvent]:
 
 
 def waitlist(session: Session):
-    return with_waitlist_position(
-        session.enrolments.filter(status=Enrolment.Status.WAITLISTED).select_related("person")
-    ).order_by("requested_at", "pk")
+    """The people waiting, in the order they asked: a row's place in this order is its position.
+
+    Not annotated with `waitlist_position`: that counts the earlier rows for every row, including those
+    a page skips, so a late page of a long wait list would cost the square of its offset.
+    """
+    return (
+        session.enrolments.filter(status=Enrolment.Status.WAITLISTED)
+        .select_related("person")
+        .order_by("requested_at", "pk")
+    )
 
 
 def courses(*, include_inactive: bool = False):

@@ -243,6 +243,44 @@ def attendance_record(*, meeting_id: int, actor, present_enrolment_ids) -> int:
     return len(enrolled)
 
 
+@transaction.atomic
+def roll_call_record(*, session_id: int, actor, held_on, roll_call_ids, present_enrolment_ids) -> tuple:
+    """One page of a meeting's roll call: the people in `roll_call_ids`, those listed present, the rest of
+    them absent. Returns (meeting, how many were recorded).
+
+    The first page recorded for a date creates the meeting; the session's other pages are recorded on it
+    with the same date, each person once. A page whose people are already marked for that date is
+    refused as a second meeting on the same day is; a page holding the whole roster is exactly
+    meeting_add followed by attendance_record. The session's row lock orders two pages sent at once.
+    """
+    session = _session_for_records(session_id, actor)
+    roll = {int(pk) for pk in roll_call_ids}
+    present = {int(pk) for pk in present_enrolment_ids}
+    enrolled = set(session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("pk", flat=True))
+    if present - roll or roll - enrolled:
+        raise DomainError(
+            _("Some people marked present are not enrolled in this session."), code="not_enrolled"
+        )
+    meeting = session.meetings.filter(held_on=held_on).first()
+    if meeting is None:
+        meeting = meeting_add(session_id=session.pk, actor=actor, held_on=held_on)
+    elif meeting.attendance.filter(enrolment_id__in=roll).exists():
+        raise ValidationError(
+            {
+                "held_on": ValidationError(
+                    _("Meeting %(number)s of this session is already recorded on %(date)s.")
+                    % {"number": format_digits(meeting.number), "date": format_date(held_on)},
+                    code="date_taken",
+                )
+            }
+        )
+    Attendance.objects.bulk_create(
+        Attendance(enrolment_id=pk, meeting=meeting, present=pk in present, recorded_by=actor)
+        for pk in sorted(roll)
+    )
+    return meeting, len(roll)
+
+
 def counted_meeting_ids(session: Session) -> set[int]:
     """The meetings the pass rule counts: those within the session's dates.
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.permissions import membership_of
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import role_required
 
 from ..forms.activities import ActivityFilterForm, ActivityForm
@@ -25,7 +25,7 @@ PAGE_SIZE = 25
 def activity_list(request):
     form = ActivityFilterForm(request.GET)
     queryset = selectors.activity_list(filters=form.filters())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     can_record = can_record_activities(request.user)

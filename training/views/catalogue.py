@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import rule_required
 
 from .. import selectors
@@ -20,6 +20,8 @@ from ..permissions import can_enrol, can_manage_training
 from ..services import catalogue as services
 
 PAGE_SIZE = 20
+# A session's roster and wait list, on its page for TVTO staff.
+PEOPLE_PAGE_SIZE = 50
 
 
 tvto_required = rule_required(can_manage_training)
@@ -46,7 +48,7 @@ def session_list(request):
         queryset = selectors.staff_sessions(filters=filters, scope=form.chosen_scope())
     else:
         queryset = selectors.upcoming_sessions(filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_manage": can_manage}
@@ -79,8 +81,16 @@ def session_detail(request, pk):
     }
     if can_manage:
         context["counts"] = selectors.session_counts(session)
-        context["roster"] = selectors.session_roster(session)
-        context["waitlist"] = selectors.waitlist(session)
+        # Two lists on one page, each paged by its own parameter, each keeping the other's page.
+        for name, people in (
+            ("roster", selectors.session_roster(session)),
+            ("waitlist", selectors.waitlist(session)),
+        ):
+            param = f"{name}_page"
+            context[name] = CheapPaginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get(param))
+            query = request.GET.copy()
+            query.pop(param, None)
+            context[f"{name}_query"] = query.urlencode()
     return render(request, "training/catalogue/session_detail.html", context)
 
 
@@ -135,7 +145,9 @@ def session_edit(request, pk):
 @tvto_required
 @require_GET
 def course_list(request):
-    page = Paginator(selectors.courses(include_inactive=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(selectors.courses(include_inactive=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "training/catalogue/course_list.html", {"page": page, "query": ""})
 
 
@@ -177,7 +189,9 @@ def course_edit(request, pk):
 @tvto_required
 @require_GET
 def centre_list(request):
-    page = Paginator(selectors.centres(include_inactive=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(selectors.centres(include_inactive=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "training/catalogue/centre_list.html", {"page": page, "query": ""})
 
 

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from greenjobs import ratelimit
 from greenjobs.exceptions import DomainError
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required
 from greenjobs.text import fold_digits
 
@@ -152,7 +152,9 @@ def certificate_list(request):
         raise PermissionDenied
     form = CertificateFilterForm(request.GET) if staff_view else None
     filters = form.filters() if form is not None else {}
-    page = Paginator(selectors.certificates_for(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(selectors.certificates_for(user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

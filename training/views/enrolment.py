@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from greenjobs.exceptions import DomainError
+from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required
 from greenjobs.templatetags.portal import digits
 
@@ -83,7 +83,7 @@ def cancel(request, pk):
 @require_GET
 def my_training(request):
     # Paged: a person's enrolments only grow over the years.
-    page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CheapPaginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "training/enrolment/my_training.html", {"enrolments": page.object_list, "page": page}
     )

@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from greenjobs.exceptions import DomainError
 from greenjobs.forms import apply_errors
+from greenjobs.paging import CheapPaginator
 from greenjobs.templatetags.portal import digits
 
 from .. import selectors
@@ -24,6 +25,20 @@ from ..forms.records import (
 from ..services import results as results_services
 from ..services import roster as roster_services
 from .catalogue import tvto_required
+
+# The attendance and results forms list the roster a page at a time: a form one can fill and send.
+ROSTER_PAGE_SIZE = 50
+
+
+def _roster_page(request, session):
+    return CheapPaginator(selectors.session_roster(session), ROSTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+
+
+def _paged(url: str, page) -> str:
+    """Back to the page that was sent, so the next page is one link away."""
+    return f"{url}?page={page.number}" if page.number > 1 else url
 
 
 def _session_or_404(pk):
@@ -94,22 +109,23 @@ def roster_import(request, pk):
 @tvto_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
+    """A page of the roster at a time, with the new meeting's roll call for that page's people."""
     session = _session_or_404(pk)
-    meetings, rows = selectors.attendance_sheet(session)
-    form = AttendanceForm(
-        request.POST or None, enrolment_ids=[row["enrolment"].pk for row in rows], session=session
-    )
+    page = _roster_page(request, session)
+    meetings, rows = selectors.attendance_sheet(session, roster=page.object_list)
+    roll_call = [row["enrolment"].pk for row in rows]
+    form = AttendanceForm(request.POST or None, enrolment_ids=roll_call, session=session)
     if request.method == "POST" and form.is_valid():
         present = form.cleaned_data["present"]
         try:
-            # The meeting and its roll call are one record: both are written, or neither.
-            with transaction.atomic():
-                meeting = results_services.meeting_add(
-                    session_id=session.pk, actor=request.user, held_on=form.cleaned_data["held_on"]
-                )
-                recorded = results_services.attendance_record(
-                    meeting_id=meeting.pk, actor=request.user, present_enrolment_ids=present
-                )
+            # The meeting and this page's roll call are one record: both are written, or neither.
+            meeting, recorded = results_services.roll_call_record(
+                session_id=session.pk,
+                actor=request.user,
+                held_on=form.cleaned_data["held_on"],
+                roll_call_ids=roll_call,
+                present_enrolment_ids=present,
+            )
         except (ValidationError, DomainError) as exc:
             _form_error(form, exc)
         else:
@@ -122,12 +138,13 @@ def attendance(request, pk):
                     "absent": digits(recorded - len(present)),
                 },
             )
-            return redirect("training:attendance", pk=session.pk)
+            return redirect(_paged(reverse("training:attendance", args=[session.pk]), page))
     checked = {int(pk) for pk in form["present"].value() or []} if form.is_bound else set()
     context = {
         "session": session,
         "meetings": meetings,
         "rows": rows,
+        "page": page,
         "form": form,
         "checked": checked,
         "events": selectors.meeting_events(session),
@@ -217,8 +234,10 @@ def meeting_remove(request, pk, meeting_pk):
 @tvto_required
 @require_http_methods(["GET", "POST"])
 def results(request, pk):
+    """A page of the roster at a time; its form scores that page's people (a row left empty stays)."""
     session = _session_or_404(pk)
-    meetings, rows = selectors.attendance_sheet(session)
+    page = _roster_page(request, session)
+    meetings, rows = selectors.attendance_sheet(session, roster=page.object_list)
     form = ResultsForm(request.POST or None, enrolments=[row["enrolment"] for row in rows])
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +256,7 @@ def results(request, pk):
                 )
                 % {"passed": digits(passed), "failed": digits(len(updated) - passed)},
             )
-            return redirect("training:results", pk=session.pk)
+            return redirect(_paged(reverse("training:results", args=[session.pk]), page))
     percents = {row["enrolment"].pk: row["percent"] for row in rows}
     table = [
         {"enrolment": enrolment, "theory": theory, "practical": practical, "percent": percents[enrolment.pk]}
@@ -245,5 +264,12 @@ def results(request, pk):
     ]
     # Meetings dated outside the session (recorded before dates were checked) are not counted.
     counted = [meeting for meeting in meetings if meeting.counted]
-    context = {"session": session, "meetings": counted, "form": form, "table": table}
+    context = {
+        "session": session,
+        "meetings": counted,
+        "form": form,
+        "table": table,
+        "page": page,
+        "query": "",
+    }
     return render(request, "training/records/results.html", context)
