@@ -2,16 +2,15 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Kind
 from agencies.models import Agency, Goal, Obligation
 from agencies.selectors import agencies_with_obligations, current_memorandum
 from greenjobs.bilingual import pick_field
 from greenjobs.formats import format_percent
 from greenjobs.jalali import is_persian
+from greenjobs.paging import count_rows, describe_count
 from greenjobs.permissions import membership_of
 from incentives import selectors as incentives_selectors
 from programs import selectors as programs_selectors
@@ -28,6 +27,11 @@ def applicant_dashboard(*, user) -> dict:
     return {"profile": user, "businesses": businesses, "loans": loans, "certificates": certificates}
 
 
+def _work(queryset) -> dict:
+    count, kind = count_rows(queryset)
+    return {"count": count, "shown": describe_count(count, kind)}
+
+
 def staff_dashboard(*, user) -> dict:
     membership = membership_of(user)
     agency = membership.agency
@@ -41,8 +45,9 @@ def staff_dashboard(*, user) -> dict:
     )
     # Every count here is work this person can do, computed with the rule that gives them the buttons.
     return {
-        "registry_work_count": programs_selectors.actionable_businesses(user=user).count(),
-        "loan_work_count": incentives_selectors.actionable_applications(user=user).count(),
+        # Counted up to the pager's limit: "more than 10,000" is as useful as the exact figure there.
+        "registry_work": _work(programs_selectors.actionable_businesses(user=user)),
+        "loan_work": _work(incentives_selectors.actionable_applications(user=user)),
         "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
         "membership": membership,
         "agency": agency,
@@ -57,22 +62,19 @@ def staff_dashboard(*, user) -> dict:
 
 
 def programme_dashboard(*, user) -> dict:
-    User = get_user_model()
     agencies = agencies_with_obligations().annotate(
         staff_count=Count("memberships", filter=Q(memberships__is_active=True))
     )
-    accounts = User.objects.aggregate(
-        applicants=Count("pk", filter=Q(kind=Kind.APPLICANT)),
-        verified_applicants=Count("pk", filter=Q(kind=Kind.APPLICANT, email_verified_at__isnull=False)),
-        staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
-    )
+    data = stored_progress()
+    # The whole-programme totals are counted with the figures, in the background (see services.progress).
+    totals = (data or {}).get("programme") or {"loan_funnel": {}, "accounts": {}, "registry_counts": {}}
     return {
-        "progress": localized_progress(stored_progress()),
-        "loan_funnel": incentives_selectors.funnel(),
+        "progress": localized_progress(data),
+        "loan_funnel": totals["loan_funnel"],
         "memorandum": current_memorandum(),
         "agencies": agencies,
-        "accounts": accounts,
-        "registry_counts": programs_selectors.status_counts(user=user),
+        "accounts": totals["accounts"],
+        "registry_counts": totals["registry_counts"],
     }
 
 

@@ -3,10 +3,15 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Kind
 from agencies.models import Goal
+from incentives import selectors as loans
+from programs.models import Business
 
 from ..models import Indicator
 from ..periods import Period
@@ -31,6 +36,7 @@ def progress(*, today: datetime.date | None = None) -> dict:
     }
     goals = Goal.objects.filter(pk__in=Indicator.objects.values("goal")).order_by("order")
     return {
+        "programme": _programme_totals(),
         "year": {"key": year.key, "label_fa": year.label("fa"), "label_en": year.label("en")},
         "trend_periods": [
             {"key": past.key, "label_fa": past.label("fa"), "label_en": past.label("en")}
@@ -50,6 +56,25 @@ def progress(*, today: datetime.date | None = None) -> dict:
             }
             for goal in goals
         ],
+    }
+
+
+def _programme_totals() -> dict:
+    """The steering committee's running totals (loan funnel, accounts, registrations by status): whole-table
+    aggregates, so they are counted here in the background and read by the programme dashboard."""
+    User = get_user_model()
+    accounts = User.objects.aggregate(
+        applicants=Count("pk", filter=Q(kind=Kind.APPLICANT)),
+        verified_applicants=Count("pk", filter=Q(kind=Kind.APPLICANT, email_verified_at__isnull=False)),
+        staff=Count("pk", filter=Q(kind=Kind.AGENCY_STAFF)),
+    )
+    registry = dict(
+        Business.objects.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {
+        "loan_funnel": {key: int(value or 0) for key, value in loans.funnel().items()},
+        "accounts": accounts,
+        "registry_counts": registry,
     }
 
 

@@ -292,9 +292,9 @@ def with_jobs(business, count=2):
 
 
 # Measured at 3 registrations; the same number must hold at 20. The green-job counts are one query over
-# the page's ids.
+# the page's ids; the queue's four status badges are one bounded count each.
 MY_BUSINESSES_QUERIES = 5
-QUEUE_QUERIES = 8
+QUEUE_QUERIES = 11
 REGISTRY_QUERIES = 7
 
 
@@ -357,3 +357,18 @@ def test_the_registry_groups_green_jobs_over_the_page_only_and_counts_them_right
     assert {b.pk: b.green_jobs_count for b in page.object_list} == {
         b.pk: expected[b.pk] for b in page.object_list
     }
+
+
+def test_the_queue_badges_count_up_to_the_pagers_limit_and_say_more_than_beyond(client, settings):
+    settings.PAGING_EXACT_COUNT_LIMIT = 2
+    for _ in range(3):
+        registration_in("submitted")
+    registration_in("under_assessment")
+    client.force_login(make_staff("DOE", "officer"))
+    client.cookies["django_language"] = "en"
+
+    content = client.get(reverse("programs:assessment_queue")).content.decode()
+
+    badges = content.split('data-testid="status-counts"')[1].split("</div>")[0]
+    assert "Submitted: more than 2" in badges
+    assert "Under assessment: 1" in badges
