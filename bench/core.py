@@ -1,6 +1,7 @@
 """The benchmark's pure parts: statistics, ratios against targets, the table, and the capture and replay
 of a piece of code's SQL. Nothing here times the portal by itself; tests/test_bench_smoke.py checks it."""
 
+import inspect
 import math
 import statistics
 import time
@@ -144,7 +145,7 @@ def format_table(rows: list[Row], sizes: list[str]) -> str:
                 *(format_value(row.values.get(size), row.unit) for size in sizes),
                 "—" if row.ratio is None else f"{row.ratio:.2f}",
                 row.target,
-                row.verdict + (f"  ({row.note})" if row.note else ""),
+                " ".join(part for part in (row.verdict, f"({row.note})" if row.note else "") if part),
             ]
         )
     widths = [max(len(line[column]) for line in lines) for column in range(len(header) - 1)]
@@ -213,3 +214,19 @@ def repeat_median(function: Callable[[], object], *, runs: int = 3, warm_up: int
         function()
     timings = [timed(function)[0] for _ in range(runs)]
     return statistics.median(timings), timings
+
+
+def call_with_defaults(function: Callable, known: dict):
+    """Calls a service of the portal with the arguments it requires, taken by name from `known`; one it
+    requires that `known` lacks is a TypeError naming it (the benchmark cannot guess it)."""
+    kwargs = {}
+    for name, parameter in inspect.signature(function).parameters.items():
+        required = parameter.default is inspect.Parameter.empty and parameter.kind in (
+            inspect.Parameter.KEYWORD_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        )
+        if required:
+            if name not in known:
+                raise TypeError(f"{function.__name__} needs {name!r}, which the benchmark cannot give")
+            kwargs[name] = known[name]
+    return function(**kwargs)

@@ -81,7 +81,8 @@ def _env(url: str, **extra) -> dict:
 
 def _run(command: list[str], url: str, *, what: str) -> None:
     say(f"{what}: {' '.join(command[1:])}")
-    completed = subprocess.run(command, cwd=ROOT, env=_env(url), check=False)  # noqa: S603
+    # Its progress goes with the benchmark's own, to stderr: stdout is the table.
+    completed = subprocess.run(command, cwd=ROOT, env=_env(url), check=False, stdout=sys.stderr)  # noqa: S603
     if completed.returncode != 0:
         raise SystemExit(f"{what} failed (exit {completed.returncode})")
 
@@ -116,18 +117,23 @@ def prepare(server: str, label: str, records: int, *, reuse: bool) -> str:
     return url
 
 
-def measure(task: str, url: str, *extra: str) -> dict:
-    """One task of bench.measure in a fresh process; {"error": ...} if it failed."""
+def measure(task: str, url: str, *extra: str, timeout: float) -> dict:
+    """One task of bench.measure in a fresh process; {"error": ...} if it failed or ran out of time."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         started = time.perf_counter()
-        completed = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "bench.measure", task, "--out", out.name, *extra],
-            cwd=ROOT,
-            env=_env(url),
-            check=False,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        try:
+            completed = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "bench.measure", task, "--out", out.name, *extra],
+                cwd=ROOT,
+                env=_env(url),
+                check=False,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            say(f"{task} stopped after {timeout:.0f} s (--timeout)")
+            return {"error": f"did not finish within {timeout:.0f} s"}
         took = time.perf_counter() - started
         if completed.returncode != 0:
             tail = completed.stderr.strip().splitlines()[-1:] or ["(no output)"]
@@ -397,6 +403,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=40.0, help="length of the concurrent run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--runs", type=int, default=3, help="timed snapshot runs after one warm-up")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds a measure may take before it is stopped"
+    )
     args = parser.parse_args(argv)
 
     server = server_url(os.environ.get("DATABASE_URL"))
@@ -414,13 +423,15 @@ def main(argv=None) -> int:
         say(f"measuring {label}")
         results[label] = {}
         if "snapshot" in args.only:
-            results[label]["snapshot"] = measure("snapshot", url, "--runs", str(args.runs))
+            results[label]["snapshot"] = measure(
+                "snapshot", url, "--runs", str(args.runs), timeout=args.timeout
+            )
         if "memory" in args.only:
-            results[label]["memory"] = measure("memory", url)
+            results[label]["memory"] = measure("memory", url, timeout=args.timeout)
         if "lists" in args.only or "load" in args.only:
-            results[label]["lists"] = measure("lists", url)
+            results[label]["lists"] = measure("lists", url, timeout=args.timeout)
         if "drf" in args.only:
-            results[label]["drf"] = measure("drf", url)
+            results[label]["drf"] = measure("drf", url, timeout=args.timeout)
         if "load" in args.only:
             details = _get(results, label, "lists", "detail_paths") or {}
             results[label]["load"] = load(

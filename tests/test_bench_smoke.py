@@ -99,6 +99,22 @@ def test_the_table_rows_flag_lists_whose_query_count_changes_with_the_size():
     assert (row.verdict, row.note) == (core.PASS, "queries 7 / 9 DIFFER")
 
 
+def test_a_service_is_called_with_the_arguments_it_requires_and_no_other():
+    def close(*, today, actor=None, note="x"):
+        return (today, actor, note)
+
+    def recompute(*, reason):
+        return reason
+
+    assert core.call_with_defaults(close, {"today": "2026-01-01", "actor": "someone"}) == (
+        "2026-01-01",
+        None,
+        "x",
+    )
+    with pytest.raises(TypeError, match="'reason'"):
+        core.call_with_defaults(recompute, {"today": "2026-01-01"})
+
+
 def test_sizes_and_database_urls():
     assert [records_of(label) for label in ("10k", "100k", "1m", "1M", "2500", "3k")] == [
         10_000, 100_000, 1_000_000, 1_000_000, 2_500, 3_000,
