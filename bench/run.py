@@ -320,6 +320,11 @@ def table_rows(results: dict, labels: list[str]) -> list[Row]:
         notes = [
             f"{label} answered {status}" for label, status in statuses.items() if status not in (200, None)
         ]
+        # A page that caches answers its timed requests from the cache; its first request shows the cost.
+        firsts = [_get(results, label, "lists", "lists", spec.key, "warm_up_seconds") for label in labels]
+        if any(first is not None and first >= 1 for first in firsts):
+            shown = " / ".join("—" if first is None else f"{first:.1f} s" for first in firsts)
+            notes.append(f"first request {shown}")
         if any(count is not None for count in queries):
             shown = " / ".join("—" if count is None else str(count) for count in queries)
             same = len({count for count in queries if count is not None}) <= 1
