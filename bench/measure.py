@@ -183,6 +183,8 @@ def _detail_paths() -> dict[str, str]:
 def lists(args) -> dict:
     clients: dict[str, Client] = {}
     results = {}
+    # The process's own cold start (URLs, the base templates, translations) belongs to no list.
+    Client().get("/")
     for spec in LISTS:
         if spec.role not in clients:
             clients[spec.role] = _client(spec.role)
