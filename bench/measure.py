@@ -182,16 +182,22 @@ def _detail_paths() -> dict[str, str]:
 
 def lists(args) -> dict:
     clients: dict[str, Client] = {}
-    results = {}
+    # The detail pages first (they are cheap): the traffic run needs them even if the lists run out of time.
+    result = {"detail_paths": _detail_paths(), "lists": {}}
     # The process's own cold start (URLs, the base templates, translations) belongs to no list.
     Client().get("/")
     for spec in LISTS:
         if spec.role not in clients:
             clients[spec.role] = _client(spec.role)
-        client = clients[spec.role]
-        results[spec.key] = {"path": spec.path, "role": spec.role, **_time_list(client, spec.path)}
-        print(f"  {spec.key:<48} {results[spec.key]}", file=sys.stderr, flush=True)
-    return {"lists": results, "detail_paths": _detail_paths()}
+        result["lists"][spec.key] = {
+            "path": spec.path,
+            "role": spec.role,
+            **_time_list(clients[spec.role], spec.path),
+        }
+        print(f"  {spec.key:<48} {result['lists'][spec.key]}", file=sys.stderr, flush=True)
+        # Written after every list: a run stopped at --timeout keeps the lists it had timed.
+        _write(args.out, {**result, "partial": True})
+    return result
 
 
 def drf(args) -> dict:
@@ -246,8 +252,11 @@ def main(argv=None) -> None:
     parser.add_argument("--role", default="programme_manager", help="who asks for the DRF/bare lists")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long the DRF/bare comparison runs")
     args = parser.parse_args(argv)
-    result = TASKS[args.task](args)
-    with open(args.out, "w", encoding="utf-8") as handle:
+    _write(args.out, TASKS[args.task](args))
+
+
+def _write(path: str, result: dict) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
         json.dump(result, handle, ensure_ascii=False, indent=1, default=str)
 
 

@@ -135,7 +135,12 @@ def measure(task: str, url: str, *extra: str, timeout: float) -> dict:
             )
         except subprocess.TimeoutExpired:
             say(f"{task} stopped after {timeout:.0f} s (--timeout)")
-            return {"error": f"did not finish within {timeout:.0f} s"}
+            # What the task had written before it was stopped (the lists write after each one).
+            try:
+                partial = json.loads(Path(out.name).read_text(encoding="utf-8"))
+            except ValueError:
+                partial = {}
+            return {**partial, "error": f"did not finish within {timeout:.0f} s"}
         took = time.perf_counter() - started
         if completed.returncode != 0:
             tail = completed.stderr.strip().splitlines()[-1:] or ["(no output)"]
