@@ -325,6 +325,11 @@ def table_rows(results: dict, labels: list[str]) -> list[Row]:
         notes = [
             f"{label} answered {status}" for label, status in statuses.items() if status not in (200, None)
         ]
+        notes += [
+            f"not timed at {label}: {_get(results, label, 'lists', 'error')}"
+            for label, status in statuses.items()
+            if status is None and _get(results, label, "lists", "error")
+        ]
         # A page that caches answers its timed requests from the cache; its first request shows the cost.
         firsts = [_get(results, label, "lists", "lists", spec.key, "warm_up_seconds") for label in labels]
         if any(first is not None and first >= 1 for first in firsts):
