@@ -75,6 +75,18 @@ def _marker(server: str, name: str) -> str | None:
     return None if row is None else (row[0] or "")
 
 
+def cancel_queries(url: str) -> None:
+    """Cancels what is still running on a size's database after its measure was stopped: a killed client
+    does not stop its query, which would otherwise weigh on the next measure."""
+    parts = urlsplit(url)
+    with _admin_connection(url) as conn:
+        conn.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [parts.path.lstrip("/")],
+        )
+
+
 def _env(url: str, **extra) -> dict:
     return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", **extra}
 
@@ -135,6 +147,7 @@ def measure(task: str, url: str, *extra: str, timeout: float) -> dict:
             )
         except subprocess.TimeoutExpired:
             say(f"{task} stopped after {timeout:.0f} s (--timeout)")
+            cancel_queries(url)
             # What the task had written before it was stopped (the lists write after each one).
             try:
                 partial = json.loads(Path(out.name).read_text(encoding="utf-8"))
@@ -230,6 +243,7 @@ def load(url: str, *, users: int, seconds: float, details: dict, workers: int) -
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        cancel_queries(url)
 
 
 def _get(results: dict, label: str, measure_name: str, *keys):
