@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages check-deploy ci clean
+.PHONY: run test bench install lint format messages check-deploy ci clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is needed (Django 5.2 runs on Python 3.11)"; exit 1; }
@@ -24,6 +24,12 @@ run: install
 
 test: install
 	./scripts/test.sh
+
+# The scale benchmark of issue 12 (bench/README.md); not part of `make test`. PostgreSQL only, at
+# DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432). 10k records; MILLION=1 adds 1M;
+# more options in BENCH_ARGS (e.g. BENCH_ARGS="--reuse --hundred-k").
+bench: install
+	$(BIN)/python -m bench $(if $(MILLION),--million) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
