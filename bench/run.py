@@ -279,6 +279,15 @@ def table_rows(results: dict, labels: list[str]) -> list[Row]:
             note=function or "no closing service in measurement.services.snapshots",
         )
     )
+    rows.append(
+        Row(
+            "  then the dashboards' figures (beat)",
+            per_size("snapshot", "dashboard_refresh_seconds"),
+            target="(reported)",
+            verdict="",
+            note="measurement.services.progress.progress_refresh, every 10 minutes and after events",
+        )
+    )
     note = _error_note(results, labels, "snapshot")
     rows.append(
         scale_row(
@@ -291,6 +300,16 @@ def table_rows(results: dict, labels: list[str]) -> list[Row]:
         )
     )
     rows.append(Row("  its queries", per_size("snapshot", "queries"), unit="q", target="(reported)"))
+    rows.append(
+        scale_row(
+            "report snapshot, quarter just ended",
+            per_size("snapshot", "ended_snapshot_seconds"),
+            small=small,
+            large=large,
+            limit=3,
+            note="the scheduled report: its figures and tables are stored when the quarter closes",
+        )
+    )
     rows.append(
         Row(
             "  its raw SQL replayed (median of 3)",
