@@ -92,11 +92,12 @@ def values_for(indicators, periods, *, today: datetime.date | None = None) -> di
     closed = [period for period in periods if is_closed(period, today)]
     known = {}
     if closed:
+        # Plain tuples: the trend reads a few hundred stored values, not worth a model instance each.
         known = {
-            (row.indicator_id, row.period): row.value
-            for row in IndicatorValue.objects.filter(
+            (indicator_id, period): value
+            for indicator_id, period, value in IndicatorValue.objects.filter(
                 period__in=[period.key for period in closed], indicator__in=[i.pk for i in indicators]
-            ).only("indicator_id", "period", "value")
+            ).values_list("indicator_id", "period", "value")
         }
     running = {}
     if len(closed) < len(periods):
