@@ -122,6 +122,7 @@ class Session(models.Model):
     )
 
     class Meta:
+        indexes = [models.Index(fields=["starts_on", "id"], name="training_session_start_idx")]
         ordering = ["starts_on", "pk"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
@@ -259,6 +260,9 @@ class Enrolment(models.Model):
             models.Index(
                 fields=["session", "status", "requested_at", "id"], name="training_enrol_roster_idx"
             ),
+            # The enrolments API's order (session by start date, then who asked first), read from two
+            # indexes in step instead of sorting every enrolment.
+            models.Index(fields=["session", "requested_at", "id"], name="training_enrol_order_idx"),
         ]
 
     def __str__(self):

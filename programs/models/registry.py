@@ -430,6 +430,8 @@ class Assessment(models.Model):
             models.Index(
                 fields=["decided_at"], condition=Q(status="decided"), name="programs_assessment_decided"
             ),
+            # The assessments API's order, newest first.
+            models.Index(fields=["started_at"], name="programs_assessment_started"),
             models.Index(
                 fields=["business", "decided_at"],
                 condition=Q(status="decided", decision="verified"),

@@ -193,19 +193,24 @@ def waitlist(session: Session):
     )
 
 
-def courses(*, include_inactive: bool = False):
-    queryset = Course.objects.select_related("occupation").annotate(
-        session_count=Count("sessions", distinct=True)
+def _sessions_of(field: str):
+    # A count per row shown (one index range each), not a join of every session grouped by row: the pager
+    # then counts the catalogue alone, and the cost follows the page, not the sessions' history.
+    counted = (
+        Session.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
     )
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
+def courses(*, include_inactive: bool = False):
+    queryset = Course.objects.select_related("occupation").annotate(session_count=_sessions_of("course"))
     if not include_inactive:
         queryset = queryset.filter(is_active=True)
     return queryset.order_by("standard_code")
 
 
 def centres(*, include_inactive: bool = False):
-    queryset = TrainingCentre.objects.select_related("county").annotate(
-        session_count=Count("sessions", distinct=True)
-    )
+    queryset = TrainingCentre.objects.select_related("county").annotate(session_count=_sessions_of("centre"))
     if not include_inactive:
         queryset = queryset.filter(is_active=True)
     return queryset.order_by("county__order", "name_fa", "pk")
