@@ -27,8 +27,12 @@ def applicant_dashboard(*, user) -> dict:
     return {"profile": user, "businesses": businesses, "loans": loans, "certificates": certificates}
 
 
+# A landing page says how much work waits; past a thousand, "more than 1,000" says it as well.
+WORK_COUNT_LIMIT = 1000
+
+
 def _work(queryset) -> dict:
-    count, kind = count_rows(queryset)
+    count, kind = count_rows(queryset, limit=WORK_COUNT_LIMIT)
     return {"count": count, "shown": describe_count(count, kind)}
 
 
@@ -45,7 +49,6 @@ def staff_dashboard(*, user) -> dict:
     )
     # Every count here is work this person can do, computed with the rule that gives them the buttons.
     return {
-        # Counted up to the pager's limit: "more than 10,000" is as useful as the exact figure there.
         "registry_work": _work(programs_selectors.actionable_businesses(user=user)),
         "loan_work": _work(incentives_selectors.actionable_applications(user=user)),
         "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
