@@ -95,11 +95,16 @@ def celery_to_redis(*, queue: str | None = None):
 @contextlib.contextmanager
 def real_worker(queue: str):
     """A Celery worker thread consuming `queue` from Redis (use inside `celery_to_redis`)."""
+    from celery._state import _set_task_join_will_block
     from celery.contrib.testing.worker import start_worker
 
     from greenjobs.celery import app
 
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=[queue]
-    ) as worker:
-        yield worker
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=[queue]
+        ) as worker:
+            yield worker
+    finally:
+        # The worker's pool marks the whole process as "inside a task"; the tests after this one are not.
+        _set_task_join_will_block(False)
