@@ -9,7 +9,7 @@ class MeasurementConfig(AppConfig):
     def ready(self):
         # The report tasks keep the names they had in programs.tasks, so the outbox cannot find their
         # module from the name: they are registered as the app loads, in web processes and workers alike.
-        from . import permissions, signals, tasks  # noqa: F401
+        from . import notes, permissions, signals, tasks  # noqa: F401
 
         permissions.register_rules()
         signals.connect()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs import notes
 from greenjobs.bilingual import Bilingual
 from greenjobs.jobs import Job
 
@@ -162,6 +163,11 @@ class Recomputation(models.Model):
 
     def __str__(self):
         return f"{', '.join(self.periods)} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def note(self) -> str:
+        """The reason as the reader should see it: typed text as typed, a system note translated."""
+        return notes.render(self.reason)
 
 
 class IndicatorValue(models.Model):

@@ -78,6 +78,7 @@ from training.models import (
 )
 from training.services.results import passes
 
+from . import notes as figure_notes
 from .services import snapshots
 
 DAY = 86_400
@@ -853,7 +854,7 @@ class Generator:
                 table.flush()
         # The records went into past periods behind the workflow's back: figures stored before are dropped
         # (the drop is recorded) and computed again from the records when next needed.
-        snapshots.figures_rebuild(reason=f"{self.records:,} generated records loaded")
+        snapshots.figures_rebuild(reason=figure_notes.records_generated(self.records))
         self.out("Analysing the tables…")
         with connection.cursor() as cursor:
             # VACUUM sets the visibility map that index-only scans need; it cannot run inside a transaction

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,6 +143,26 @@ def report_export(request, pk: int, fmt: str):
     return _private(response)
 
 
+SHOWN_PERIODS = 6
+
+
+def _described(item: Recomputation, language: str) -> Recomputation:
+    """The periods as a reader says them, the first few of a long list and how many more."""
+    labels = []
+    for key in item.periods[:SHOWN_PERIODS]:
+        try:
+            labels.append(Period.parse(key).label(language))
+        except PeriodError:
+            labels.append(key)
+    separator = "، " if language == "fa" else ", "
+    item.periods_text = separator.join(labels)
+    if len(item.periods) > SHOWN_PERIODS:
+        item.periods_text += " " + _("and %(count)s more") % {
+            "count": format_number(len(item.periods) - SHOWN_PERIODS, 0)
+        }
+    return item
+
+
 def _late_context(request) -> dict:
     """The closed periods a late change is waiting for, shown to the people who read reports."""
     waiting = snapshots.pending_periods()
@@ -151,7 +172,9 @@ def _late_context(request) -> dict:
             period.label(language) for period in waiting
         ),
         "late_count": snapshots.pending_late_changes().count() if waiting else 0,
-        "recomputations": Recomputation.objects.select_related("requested_by")[:5],
+        "recomputations": [
+            _described(item, language) for item in Recomputation.objects.select_related("requested_by")[:5]
+        ],
     }
 
 

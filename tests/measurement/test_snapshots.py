@@ -14,6 +14,7 @@ from django.urls import reverse
 from agencies.models import StaffRole
 from greenjobs.exceptions import DomainError
 from measurement import indicators as measures
+from measurement import notes as figure_notes
 from measurement.models import (
     Indicator,
     IndicatorValue,
@@ -312,3 +313,26 @@ def test_history_loaded_in_bulk_drops_the_stored_figures_and_records_why(time_ma
     assert (done.reason, set(done.periods)) == ("Demo data loaded", stored_periods)
     # and they are computed again, from the records, the next time they are needed
     assert snapshots.snapshots_close() > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "period"),
+    [
+        ("en", "The demonstration data was loaded into past periods.", "Year 1404"),
+        ("fa", "داده‌های نمایشی در دوره‌های گذشته بارگذاری شد.", "سال ۱۴۰۴"),
+    ],
+)
+def test_the_portals_own_recomputations_read_in_the_readers_language(
+    client, time_machine, language, said, period
+):
+    time_machine.move_to(NOW, tick=False)
+    snapshots.snapshots_close()
+    snapshots.figures_rebuild(reason=figure_notes.demo_loaded())
+    client.force_login(ProgrammeManagerFactory())
+    client.cookies["django_language"] = language
+
+    page = client.get(reverse("measurement:report_list")).content.decode()
+
+    listed = page.split('data-testid="recomputations"')[1].split("</details>")[0]
+    assert said in listed and period in listed
+    assert "system:" not in listed and "1404-Q4" not in listed

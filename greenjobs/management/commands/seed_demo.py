@@ -11,6 +11,7 @@ from agencies import demo as agencies_demo
 from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
+from measurement import notes as figure_notes
 from measurement import seed_indicators
 from measurement.services import progress, snapshots
 from programs import demo as programs_demo
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             demo_initiatives.load()
         # The demo writes history into past periods: figures stored while it loaded are dropped (and the
         # drop recorded), then the dashboards' figures are prepared once it is complete.
-        snapshots.figures_rebuild(reason="Demo data loaded")
+        snapshots.figures_rebuild(reason=figure_notes.demo_loaded())
         progress.progress_refresh()
         self.stdout.write(
             self.style.SUCCESS(
