@@ -262,7 +262,7 @@ def pending_late_changes():
     return LateChange.objects.filter(recomputation__isnull=True)
 
 
-def pending_periods(*, today: datetime.date | None = None) -> list[Period]:
+def pending_periods() -> list[Period]:
     """The stored periods a waiting late change belongs to, oldest first."""
     days = sorted(set(pending_late_changes().values_list("day", flat=True)[:500]))
     keys = {period.key: period for day in days for period in periods_containing(day)}
@@ -283,7 +283,7 @@ def snapshots_recompute(*, actor, reason: str, periods: list[str] | None = None)
         raise DomainError(_("Say why the closed periods are recomputed."), code="reason_required")
     today = timezone.localdate()
     if periods is None:
-        chosen = pending_periods(today=today)
+        chosen = pending_periods()
     else:
         try:
             chosen = [Period.parse(key) for key in periods]
