@@ -56,6 +56,11 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.recover_stalled_reports",
         "schedule": 60.0,
     },
+    # Files no row points at (their transaction failed after they were written) are reported and removed.
+    "sweep-orphan-files": {
+        "task": "greenjobs.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

@@ -4,18 +4,18 @@ that have already checked permission. Nothing here is ever served by the web ser
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from .formats import format_number
+from .storage import private_file_response, private_storage
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # A scanned A4 page at 600 dpi is about 35 million pixels; anything far beyond that is not a document
@@ -31,9 +31,7 @@ class StoredFile:
     sha256: str
 
 
-def private_storage() -> FileSystemStorage:
-    # Built per call so tests (and deployments) can move PRIVATE_MEDIA_ROOT through settings.
-    return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT), base_url=None)
+__all__ = ["private_storage"]
 
 
 def document_help_text() -> str:
@@ -132,6 +130,22 @@ def store_document(uploaded, folder: str) -> StoredFile:
     )
 
 
+@contextmanager
+def document_stored(uploaded, folder: str) -> Iterator[StoredFile]:
+    """Stores the upload for the database writes of the block, and removes it again if the block fails.
+
+    The file has to exist before the row that names it; a row that is then refused (a constraint, a
+    lost connection) must not leave its file behind in the store. A transaction further out that fails
+    later is the orphan sweep's to clean (greenjobs.storage.orphans_sweep).
+    """
+    stored = store_document(uploaded, folder)
+    try:
+        yield stored
+    except BaseException:
+        delete_document(stored.stored_name)
+        raise
+
+
 def open_document(stored_name: str):
     return private_storage().open(stored_name, "rb")
 
@@ -142,14 +156,8 @@ def delete_document(stored_name: str) -> None:
 
 def document_response(document):
     """The file of a stored document as a private download. Call only after checking permission."""
-
-    response = FileResponse(
-        open_document(document.stored_name),
+    return private_file_response(
+        document.stored_name,
         content_type=document.content_type,
-        as_attachment=True,
         filename=download_name(document.original_name, document.content_type),
     )
-    # Personal documents: never kept by shared caches, never sniffed into something executable.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

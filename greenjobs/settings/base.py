@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -119,6 +120,36 @@ STORAGES = {
 # Uploaded documents are personal data: they live outside any served folder and are only
 # handed out by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# "filesystem" keeps them under PRIVATE_MEDIA_ROOT (one machine); "s3" in a private bucket of an
+# S3-compatible store (MinIO, Ceph, AWS), which every web and worker machine reaches alike.
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="filesystem")
+if PRIVATE_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("S3_REGION", default="us-east-1"),
+            "location": env("S3_PREFIX", default=""),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # Objects are private; an address to one exists only when signed, and lapses.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+elif PRIVATE_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be 'filesystem' or 's3', not {PRIVATE_STORAGE!r}")
+# "stream": downloads pass through the portal. "redirect": to an address of the object store signed for
+# PRIVATE_DOWNLOAD_URL_SECONDS (the store must then be reachable by browsers at S3_ENDPOINT_URL).
+PRIVATE_DOWNLOADS = env("PRIVATE_DOWNLOADS", default="stream")
+PRIVATE_DOWNLOAD_URL_SECONDS = env.int("PRIVATE_DOWNLOAD_URL_SECONDS", default=60)
+# Files no row points at are removed once older than this (younger ones may await their commit).
+ORPHAN_GRACE_SECONDS = env.int("ORPHAN_GRACE_SECONDS", default=6 * 3600)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

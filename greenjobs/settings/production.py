@@ -20,7 +20,7 @@ if urlsplit(PORTAL_BASE_URL).scheme not in ("http", "https") or not urlsplit(POR
     raise ImproperlyConfigured(f"PORTAL_BASE_URL must be an http(s) address, not {PORTAL_BASE_URL!r}")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

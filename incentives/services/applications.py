@@ -158,17 +158,17 @@ def document_upload(*, application_id: int, actor, kind: str, uploaded) -> Appli
     _require_owner_edit(application, actor)
     if kind not in ApplicationDocument.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
-    stored = uploads.store_document(uploaded, "loan-documents")
-    return ApplicationDocument.objects.create(
-        application=application,
-        kind=kind,
-        stored_name=stored.stored_name,
-        original_name=uploads.clean_file_name(uploaded.name),
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=actor,
-    )
+    with uploads.document_stored(uploaded, "loan-documents") as stored, transaction.atomic():
+        return ApplicationDocument.objects.create(
+            application=application,
+            kind=kind,
+            stored_name=stored.stored_name,
+            original_name=uploads.clean_file_name(uploaded.name),
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )
 
 
 @transaction.atomic

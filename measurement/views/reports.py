@@ -4,7 +4,7 @@ download the PDF or the data. Anyone else gets 403 on the list and 404 on a repo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +16,7 @@ from greenjobs.formats import format_number
 from greenjobs.jalali import is_persian
 from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import login_required
+from greenjobs.storage import private_file_response
 
 from .. import exports
 from ..forms.reports import RecomputeForm, ReportRequestForm
@@ -117,17 +118,14 @@ def _private(response):
 def report_download(request, pk: int):
     """The PDF, only here and only after the permission check; its SHA-256 travels in a header."""
     job = _report_or_404(request, pk, finished=True)
-    storage = uploads.private_storage()
-    if not job.stored_name or not storage.exists(job.stored_name):
+    if not job.stored_name or not uploads.private_storage().exists(job.stored_name):
         raise Http404
-    response = FileResponse(
-        storage.open(job.stored_name, "rb"),
+    return private_file_response(
+        job.stored_name,
         content_type="application/pdf",
-        as_attachment=True,
         filename=f"green-jobs-report-{job.period}-{job.language}.pdf",
+        headers={"X-Content-SHA256": job.sha256},
     )
-    response["X-Content-SHA256"] = job.sha256
-    return _private(response)
 
 
 @require_GET

@@ -134,22 +134,17 @@ def document_upload(*, business_id: int, actor, kind: str, uploaded) -> Business
     _require_owner_edit(business, actor)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
-    stored = uploads.store_document(uploaded, "business-documents")
-    try:
-        with transaction.atomic():
-            return BusinessDocument.objects.create(
-                business=business,
-                kind=kind,
-                stored_name=stored.stored_name,
-                original_name=uploads.clean_file_name(uploaded.name),
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-            )
-    except IntegrityError:
-        uploads.delete_document(stored.stored_name)
-        raise
+    with uploads.document_stored(uploaded, "business-documents") as stored, transaction.atomic():
+        return BusinessDocument.objects.create(
+            business=business,
+            kind=kind,
+            stored_name=stored.stored_name,
+            original_name=uploads.clean_file_name(uploaded.name),
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )
 
 
 @transaction.atomic
