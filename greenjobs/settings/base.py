@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific modules import from here."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -280,6 +281,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Failures are counted against the same address the rate limits use (greenjobs.ratelimit).
+AXES_CLIENT_IP_CALLABLE = "greenjobs.ratelimit.known_address"
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
+# so a client cannot choose the address its logins and requests are counted against.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from exc
 
 # Content security policy: everything is served from this origin (assets are vendored).
 CONTENT_SECURITY_POLICY = {
