@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -18,6 +18,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAL_BASE_URL = env("PORTAL_BASE_URL")
 if urlsplit(PORTAL_BASE_URL).scheme not in ("http", "https") or not urlsplit(PORTAL_BASE_URL).hostname:
     raise ImproperlyConfigured(f"PORTAL_BASE_URL must be an http(s) address, not {PORTAL_BASE_URL!r}")
+
+# Several processes (gunicorn's workers, more machines) must share the cache that holds rate limits and
+# the e-mail marks, and need a broker: a per-process memory would let each count on its own.
+if not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set in production: the cache and the broker are shared")
 
 STORAGES = {
     **STORAGES,  # noqa: F405

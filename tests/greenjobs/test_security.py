@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "greenjobs-qom.ir",
     "DATABASE_URL": "postgres://greenjobs@127.0.0.1:5432/greenjobs",
     "PORTAL_BASE_URL": "https://greenjobs-qom.ir",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -45,7 +46,7 @@ def test_production_starts_when_its_secrets_and_hosts_are_given():
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "PORTAL_BASE_URL"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "PORTAL_BASE_URL", "REDIS_URL"])
 def test_production_refuses_to_start_without(variable):
     result = start_production(**{variable: None})
 
