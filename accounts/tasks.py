@@ -1,31 +1,44 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from greenjobs.mail import retry_countdown
+from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+
 from . import emails, services
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
+@shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_verification_email(self, user_id: int) -> str:
     user = get_user_model().objects.filter(pk=user_id, email_verified_at__isnull=True).first()
     if user is None:
         # Already verified or gone: nothing to send, and a re-delivered task must not send twice.
         return "skipped"
+    # One mail per task, however often its message is delivered (the id stays the same).
+    key = f"accounts:verification-mail:{self.request.id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
     try:
         emails.send_verification(user)
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        sent_mail_release(key=key)
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     return "sent"
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
+@shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_account_exists_notice(self, user_id: int) -> str:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user is None:
         return "skipped"
+    # One mail per task, however often its message is delivered (the id stays the same).
+    key = f"accounts:account-exists-mail:{self.request.id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
     try:
         emails.send_account_exists(user)
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        sent_mail_release(key=key)
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     return "sent"
 
 

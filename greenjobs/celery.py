@@ -13,6 +13,20 @@ app = Celery("greenjobs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def route_by_kind(name, args, kwargs, options, task=None, **kw):
+    """The queue of a task's kind (`queue_kind` on the task) when that kind has a queue of its own."""
+    from django.conf import settings
+
+    task = task or app.tasks.get(name)
+    kind = getattr(task, "queue_kind", None)
+    if kind and kind in settings.TASK_KIND_QUEUES:
+        return {"queue": kind}
+    return None  # the default queue, whatever it is named at the time
+
+
+app.conf.task_routes = (route_by_kind,)
+
 # Periodic work is declared here, in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
     # Tasks recorded while the broker did not answer are published as soon as it does again.

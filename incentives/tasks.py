@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from greenjobs.mail import retry_countdown
 from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
 
 from . import emails
@@ -7,7 +8,7 @@ from .models import ApplicationEvent
 from .services import repayments
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50)
+@shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_application_event_email(self, event_id: int) -> str:
     # A re-delivered task (the worker died after sending) must not mail the applicant twice.
     key = f"incentives:event-mail:{event_id}"
@@ -24,7 +25,7 @@ def send_application_event_email(self, event_id: int) -> str:
         emails.send_application_event(event)
     except OSError as exc:
         sent_mail_release(key=key)
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     return "sent"
 
 

@@ -13,6 +13,7 @@ from .services import progress, reports, snapshots
     soft_time_limit=reports.REPORT_TIME_LIMIT - 60,
     acks_late=True,
     max_retries=2,
+    queue_kind="reports",
 )
 def generate_report(self, job_id: int) -> str:
     return reports.report_run(job_id=job_id)
@@ -23,18 +24,18 @@ def recover_stalled_reports() -> dict:
     return reports.reports_recover_stalled()
 
 
-@shared_task(name="programs.tasks.schedule_reports", time_limit=120)
+@shared_task(name="programs.tasks.schedule_reports", time_limit=120, queue_kind="reports")
 def schedule_reports() -> int:
     return len(reports.reports_schedule())
 
 
-@shared_task(name=snapshots.REFRESH_PROGRESS, time_limit=300, acks_late=True)
+@shared_task(name=snapshots.REFRESH_PROGRESS, time_limit=300, acks_late=True, queue_kind="reports")
 def refresh_progress() -> str:
     progress.progress_refresh()
     return "refreshed"
 
 
-@shared_task(name="measurement.tasks.close_periods", time_limit=3600, acks_late=True)
+@shared_task(name="measurement.tasks.close_periods", time_limit=3600, acks_late=True, queue_kind="reports")
 def close_periods() -> int:
     stored = snapshots.snapshots_close()
     progress.progress_refresh()

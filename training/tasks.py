@@ -5,7 +5,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from greenjobs.links import absolute_reverse
-from greenjobs.mail import render_subject
+from greenjobs.mail import render_subject, retry_countdown
+from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
 
 from .models import Enrolment
 from .services import certificates
@@ -16,7 +17,7 @@ def issue_certificates(session_id: int) -> int:
     return certificates.certificates_issue_for_session(session_id=session_id)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=60)
+@shared_task(bind=True, max_retries=5, time_limit=60, queue_kind="email")
 def send_promotion_email(self, enrolment_id: int) -> str:
     enrolment = (
         Enrolment.objects.select_related("person", "session__course", "session__centre")
@@ -25,6 +26,11 @@ def send_promotion_email(self, enrolment_id: int) -> str:
     )
     if enrolment is None or not enrolment.person.email:
         return "skipped"
+    # The task's id is the same on every delivery of one promotion: a worker that died after sending
+    # must not mail the trainee again when the message comes back.
+    key = f"training:promotion-mail:{self.request.id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
     with translation.override(enrolment.person.language or "fa"):
         context = {
             "enrolment": enrolment,
@@ -36,5 +42,6 @@ def send_promotion_email(self, enrolment_id: int) -> str:
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enrolment.person.email])
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        sent_mail_release(key=key)
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     return "sent"

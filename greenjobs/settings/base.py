@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -175,6 +176,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Work of different kinds waits in different queues, so a slow report never holds up an e-mail: a task
+# names its kind (`queue_kind`), greenjobs.celery routes it, and each queue can have workers of its own.
+# A kind left out of TASK_KIND_QUEUES runs on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+TASK_KIND_QUEUES = env.list("TASK_KIND_QUEUES", default=["email", "reports", "imports"])
+# Listed, so a worker started without --queues consumes them all (the embedded demo's single worker).
+CELERY_TASK_QUEUES = [Queue(name) for name in dict.fromkeys([CELERY_TASK_DEFAULT_QUEUE, *TASK_KIND_QUEUES])]
 # With acks_late a task whose worker died is delivered again; tasks are written to be idempotent.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -327,6 +335,9 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 SIGN_UP_LIMIT = env.int("SIGN_UP_LIMIT", default=10)
 SIGN_UP_WINDOW = env.int("SIGN_UP_WINDOW", default=3600)
 COMMITTED_DEMO_PASSWORD_ALLOWED = False
+# Certificate verifications per client address and window (seconds), counted across every web process.
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=20)
+CERTIFICATE_VERIFY_WINDOW = env.int("CERTIFICATE_VERIFY_WINDOW", default=600)
 
 LOGGING = {
     "version": 1,

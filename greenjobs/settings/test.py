@@ -63,6 +63,9 @@ REDIS_KEY_PREFIX = f"test-{XDIST_WORKER or 'main'}:"
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": REDIS_KEY_PREFIX}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}
 CELERY_TASK_DEFAULT_QUEUE = f"test-{XDIST_WORKER or 'main'}"
+# Every kind on the test process's own queue; the tests of the routing name the kinds they route.
+TASK_KIND_QUEUES = []
+CELERY_TASK_QUEUES = None
 # Unit tests run tasks in process; the worker tests switch this off and start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
