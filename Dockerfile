@@ -50,7 +50,7 @@ RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
     PORTAL_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/private \
+    && mkdir -p /app/var/private /app/var/beat \
     && chown -R app:app /app/var \
     && chmod 755 /app/docker/entrypoint.sh
 
