@@ -5,6 +5,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init
 
+from .observability import celery_signals
 from .pdf import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenjobs.settings.local")
@@ -12,6 +13,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenjobs.settings.local")
 app = Celery("greenjobs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task metrics, and the request id that follows a request into the tasks it publishes.
+celery_signals.connect()
 
 
 def route_by_kind(name, args, kwargs, options, task=None, **kw):

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts import views as accounts_views
 
-from . import views
+from .observability import views as observability_views
 
 urlpatterns = [
     path("", include("agencies.urls")),
@@ -16,7 +16,11 @@ urlpatterns = [
     path("", include("measurement.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("healthz", views.healthz, name="healthz"),
+    # /healthz is the readiness check under the name docker/healthcheck.py and older probes use.
+    path("healthz", observability_views.ready, name="healthz"),
+    path("healthz/live", observability_views.live, name="healthz_live"),
+    path("healthz/ready", observability_views.ready, name="healthz_ready"),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("greenjobs.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,16 +1,4 @@
-from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-
-from . import health
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    healthy, body = health.report()
-    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def csrf_failure(request, reason=""):

@@ -37,6 +37,8 @@ PUBLIC = {
     "training:verify_form",
     "training:verify",
     "healthz",
+    "healthz_live",
+    "healthz_ready",
     "set_language",
     "javascript-catalog",
 }
@@ -49,6 +51,8 @@ NOT_FOUND_TO_STRANGERS = {
     "measurement:report_export": "get",
     "incentives:document_download": "get",
     "training:certificate_pdf": "get",
+    # Operators' metrics: only a scraper with the token, or from an allowed network, sees they exist.
+    "metrics": "get",
 }
 # Forms that only take a POST: after signing in, the visitor comes back to the page that holds the form.
 POST_ONLY = {

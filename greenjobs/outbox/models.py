@@ -14,6 +14,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # The request that recorded the task: sent with it however late, so its logs lead back to the request.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["pk"]

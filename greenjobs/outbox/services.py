@@ -17,6 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from greenjobs.observability.context import current_request_id, request_context
+
 from .models import OutboxMessage, SentMail
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,9 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     """
     name = task if isinstance(task, str) else task.name
     _task(name)  # an unknown name is a mistake to fail on now, not a row the relay retries for ever
-    message = OutboxMessage.objects.create(task_name=name, args=list(args), kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task_name=name, args=list(args), kwargs=kwargs, request_id=current_request_id() or ""
+    )
     transaction.on_commit(lambda: publish(message.pk))
     return message
 
@@ -144,9 +148,11 @@ def _send(message: OutboxMessage) -> str:
     message.attempts += 1
     try:
         # The task id names the row, so a task in the worker's log leads back to the write that sent it.
-        _task(message.task_name).apply_async(
-            message.args, message.kwargs, task_id=f"outbox-{message.pk}", ignore_result=True
-        )
+        options = {"task_id": f"outbox-{message.pk}", "ignore_result": True}
+        if message.request_id:
+            # The relay runs long after the request; the id recorded with the row is the one to send.
+            options["headers"] = {"request_id": message.request_id}
+        _task(message.task_name).apply_async(message.args, message.kwargs, **options)
     except Exception as exc:  # whatever the cause, the row stays unsent for the next relay
         message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
         message.save(update_fields=["attempts", "last_error"])
@@ -170,7 +176,8 @@ def _run_in_process(message_id: int) -> bool:
     if not claimed:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
-    _task(message.task_name).apply_async(message.args, message.kwargs)
+    with request_context(message.request_id or current_request_id()):
+        _task(message.task_name).apply_async(message.args, message.kwargs)
     return True
 
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from greenjobs.observability.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -43,7 +45,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a request's time and queries include every other middleware's.
+    "greenjobs.observability.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so what the rest of the request logs or publishes carries its id.
+    "greenjobs.observability.middleware.RequestIdMiddleware",
     "greenjobs.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -339,10 +345,20 @@ COMMITTED_DEMO_PASSWORD_ALLOWED = False
 CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=20)
 CERTIFICATE_VERIFY_WINDOW = env.int("CERTIFICATE_VERIFY_WINDOW", default=600)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs: plain text on the console by default; LOG_FORMAT=json (production's default) writes one JSON
+# object per line with the request id (and task id and name inside a task) for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# Celery's worker replaces the root logger's handlers with its own text format unless told not to; JSON
+# logs must come from Django's LOGGING in the worker too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# Metrics (/metrics, Prometheus' text format) are answered only to a scraper that sends
+# "Authorization: Bearer <METRICS_TOKEN>" or comes from one of METRICS_ALLOWED_NETWORKS (CIDR); with
+# neither set the endpoint answers 404. With PROMETHEUS_MULTIPROC_DIR in the environment the metrics of
+# every process on the host are added up (see greenjobs.observability.metrics).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# A Celery worker serves its own task metrics on this port (same access rules); 0: not served.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)

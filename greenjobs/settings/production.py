@@ -4,8 +4,10 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from greenjobs.observability.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import LOG_LEVEL, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -31,8 +33,8 @@ STORAGES = {
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Health checks come from inside the compose network over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Health checks and metrics scrapes come from inside the compose network over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -42,3 +44,8 @@ LANGUAGE_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# A log collector reads JSON lines; LOG_FORMAT=text for a person reading the console.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

@@ -21,13 +21,21 @@ def unreachable_database(transactional_db):
         connection.settings_dict.update(original)
 
 
-def test_healthz_answers_503_when_the_database_cannot_be_reached(client, unreachable_database):
-    response = client.get("/healthz")
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/ready"])
+def test_ready_answers_503_naming_the_database_when_it_cannot_be_reached(client, unreachable_database, path):
+    response = client.get(path)
 
     assert response.status_code == 503
     body = json.loads(response.content)
     assert body["status"] == "unavailable"
-    assert body["database"].startswith("error")
+    assert body["database"] == "error: OperationalError"
+    assert body["storage"] == "ok"
+
+
+def test_live_answers_200_when_the_database_cannot_be_reached(client, unreachable_database):
+    response = client.get("/healthz/live")
+
+    assert response.status_code == 200
 
 
 def test_healthz_answers_200_when_the_database_is_up(client, transactional_db):
