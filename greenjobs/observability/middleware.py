@@ -5,6 +5,7 @@ import time
 import uuid
 
 from django.db import connections
+from django.urls import resolve
 from django.utils.log import log_response
 
 from . import metrics
@@ -77,3 +78,31 @@ def view_name(request) -> str:
     """The URL name ("incentives:loan_detail"): one label per view, whatever the path's ids."""
     match = getattr(request, "resolver_match", None)
     return match.view_name if match is not None else metrics.UNRESOLVED
+
+
+class OperatorEndpointsMiddleware:
+    """Answers /metrics and the health checks before the host name is checked.
+
+    Prometheus finds each web container by its address and asks for /metrics under that address, and an
+    orchestrator probes containers the same way: neither can name a host in ALLOWED_HOSTS, and with
+    `--scale` the addresses come and go. These answers build no link from the host name (which is what
+    ALLOWED_HOSTS protects), and /metrics keeps its own token or network check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from . import views
+
+        self.endpoints = {
+            "/metrics": views.metrics,
+            "/healthz": views.ready,
+            "/healthz/live": views.live,
+            "/healthz/ready": views.ready,
+        }
+
+    def __call__(self, request):
+        view = self.endpoints.get(request.path_info)
+        if view is not None:
+            request.resolver_match = resolve(request.path_info)  # counted under its own name
+            return view(request)
+        return self.get_response(request)

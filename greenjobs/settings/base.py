@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so what the rest of the request logs or publishes carries its id.
     "greenjobs.observability.middleware.RequestIdMiddleware",
+    # Before any host check: scrapers and probes reach containers by address (see the class).
+    "greenjobs.observability.middleware.OperatorEndpointsMiddleware",
     "greenjobs.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

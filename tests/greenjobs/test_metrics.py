@@ -274,3 +274,20 @@ def test_the_worker_endpoint_serves_over_http(metrics_token):
 
     assert status == 200
     assert "# TYPE greenjobs_celery_tasks_total counter" in body
+
+
+def test_scrapers_and_probes_reach_a_container_by_its_address(client, metrics_token, settings):
+    # Prometheus and the orchestrator name a container by its address, which no ALLOWED_HOSTS can list
+    # when containers come and go; the rest of the portal still refuses that host.
+    settings.ALLOWED_HOSTS = ["portal.example.ir", "testserver"]
+    container = {"HTTP_HOST": "172.28.0.23:8000"}
+    live = {"view": "healthz_live", "method": "GET", "status": "200"}
+    before = value(scrape(client), "greenjobs_http_requests_total", **live)
+
+    assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}", **container).status_code == 200
+    assert client.get("/healthz/live", **container).status_code == 200
+    assert client.get("/healthz/ready", **container).status_code == 200
+    assert client.get("/metrics", **container).status_code == 404  # no token: still nothing
+    assert client.get(reverse("incentives:scheme_list"), **container).status_code == 400
+
+    assert value(scrape(client), "greenjobs_http_requests_total", **live) == before + 1
