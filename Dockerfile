@@ -72,4 +72,5 @@ CMD ["gunicorn", "greenjobs.wsgi:application", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
      "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(r)s\" %(s)s %(b)s %(L)s rid=%({x-request-id}o)s", \
      "--error-logfile", "-"]
