@@ -12,11 +12,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--to", dest="target", required=True, help="The new directory to write; it must not exist."
+            "--to",
+            dest="target",
+            metavar="DIR",
+            required=True,
+            help="The new directory to write; it must not exist.",
         )
         parser.add_argument(
             "--lock-wait-timeout",
             type=float,
+            metavar="SECONDS",
             default=60,
             help="Seconds to wait for a table another transaction holds (a migration) before failing.",
         )

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="source", required=True, help="The backup directory.")
+        parser.add_argument(
+            "--from", dest="source", metavar="DIR", required=True, help="The backup directory."
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lock-wait-timeout",
             type=float,
+            metavar="SECONDS",
             default=60,
             help="Seconds to wait for a table another connection holds before failing (stop the portal).",
         )
