@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 # WeasyPrint's native libraries (Pango, HarfBuzz incl. subsetting, fontconfig, a base font,
-# MIME data) and gettext for compilemessages.
+# MIME data), gettext for compilemessages, and the PostgreSQL client (15) for backup and restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -21,6 +21,7 @@ RUN apt-get update \
         fonts-dejavu-core \
         shared-mime-info \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged runtime user. Its home holds fontconfig's cache; the code stays root-owned.
@@ -50,8 +51,8 @@ RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
     PORTAL_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/private /app/var/beat \
-    && chown -R app:app /app/var \
+    && mkdir -p /app/var/private /app/var/beat /backups \
+    && chown -R app:app /app/var /backups \
     && chmod 755 /app/docker/entrypoint.sh
 
 USER app
