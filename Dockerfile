@@ -44,11 +44,13 @@ COPY . .
 RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
+    REDIS_URL=redis://localhost:6379/0 \
     PORTAL_BASE_URL=http://localhost \
     python manage.py compilemessages \
     && SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
+    REDIS_URL=redis://localhost:6379/0 \
     PORTAL_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/private /app/var/beat /backups \
