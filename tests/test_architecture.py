@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("greenjobs", "accounts", "agencies", "programs", "incentives", "training", "measurement")
+PACKAGES = (
+    "greenjobs",
+    "accounts",
+    "agencies",
+    "programs",
+    "incentives",
+    "training",
+    "measurement",
+    "search",
+)
 
 CORE = "core"
 COMPOSITION_ROOT = "composition root"
@@ -35,6 +44,7 @@ RANKS = {
     "training": 4,
     "incentives": 4,
     "measurement": 5,
+    "search": 5,
     COMPOSITION_ROOT: 6,
 }
 

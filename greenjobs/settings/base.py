@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "incentives",
     "training",
     "measurement",
+    "search",
 ]
 
 MIDDLEWARE = [
