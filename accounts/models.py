@@ -33,6 +33,8 @@ class User(AbstractUser):
     )
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     language = models.CharField(_("preferred language"), max_length=8, default="fa")
+    # How the English certificate writes the person's name (Persian names are not transliterated).
+    latin_name = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
     # The name as staff search matches it (greenjobs.text.search_key): kept by save().
     search_text = models.CharField(max_length=300, editable=False, default="")
 

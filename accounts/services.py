@@ -81,6 +81,7 @@ def applicant_sign_up(
     first_name: str,
     last_name: str,
     language: str = "fa",
+    latin_name: str = "",
 ) -> "User | None":
     """Creates an unverified applicant and mails the verification link; None when an identifier is taken.
 
@@ -103,6 +104,7 @@ def applicant_sign_up(
         mobile=cleaned["mobile"],
         first_name=first_name.strip(),
         last_name=last_name.strip(),
+        latin_name=" ".join(latin_name.split()),
         kind=Kind.APPLICANT,
         language=language if language in ("fa", "en") else "fa",
     )
