@@ -14,6 +14,7 @@ urlpatterns = [
     path("loans/", include("incentives.urls")),
     path("training/", include("training.urls")),
     path("search/", include("search.urls")),
+    path("help/", include("guide.urls")),
     path("", include("measurement.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

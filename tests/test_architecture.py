@@ -18,6 +18,7 @@ PACKAGES = (
     "training",
     "measurement",
     "search",
+    "guide",
 )
 
 CORE = "core"
@@ -45,6 +46,7 @@ RANKS = {
     "incentives": 4,
     "measurement": 5,
     "search": 5,
+    "guide": 5,
     COMPOSITION_ROOT: 6,
 }
 

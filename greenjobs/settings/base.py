@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "training",
     "measurement",
     "search",
+    "guide",
 ]
 
 MIDDLEWARE = [
