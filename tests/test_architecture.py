@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("greenjobs", "accounts", "agencies", "programs", "incentives", "training", "measurement")
+PACKAGES = (
+    "greenjobs", "accounts", "agencies", "programs", "incentives", "training", "monitoring", "measurement",
+)  # fmt: skip
 
 CORE = "core"
 COMPOSITION_ROOT = "composition root"
@@ -34,8 +36,10 @@ RANKS = {
     "programs": 3,
     "training": 4,
     "incentives": 4,
-    "measurement": 5,
-    COMPOSITION_ROOT: 6,
+    # After the money is paid: reads loans (incentives) and the registry; measured by measurement.
+    "monitoring": 5,
+    "measurement": 6,
+    COMPOSITION_ROOT: 7,
 }
 
 

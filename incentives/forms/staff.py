@@ -148,7 +148,7 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
             "min_amount", "interest_rate", "term_months", "grace_months", "grace_starts", "grace_interest",
             "opens_on", "closes_on", "requires_verified_registration", "weight_knowledge_based",
             "weight_jobs_per_rial", "weight_environment", "weight_county", "priority_counties",
-            "is_published",
+            "monitoring_months", "min_insured_days", "shortfall_tolerance", "report_days", "is_published",
         ]  # fmt: skip
         widgets = {
             "code": forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters"}),
@@ -166,7 +166,7 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority_counties"].queryset = County.objects.order_by("order")
-        for name in ("interest_rate", "term_months", "grace_months"):
+        for name in ("interest_rate", "term_months", "grace_months", "monitoring_months"):
             self.fields[name].widget.attrs["dir"] = "ltr"
 
     def clean_code(self):
