@@ -1,4 +1,4 @@
-"""Loans under repayment with their monitoring rounds, insurance lists and reports, made through the services."""
+"""Loans under repayment with their rounds, insurance lists and reports, made through the services."""
 
 import datetime
 import io
@@ -84,7 +84,7 @@ def first_round(loan) -> Round:
 
 
 def report(round_, people, *, workshop="1234567890", occupation_code="GJ-EN-01", at=AFTER_MEHR):
-    """The applicant names `people` (national IDs) in the round, adds the workshop and a contract, sends it."""
+    """The applicant names `people` (national IDs), adds the workshop and a contract, and sends the report."""
     owner = round_.loan.applicant
     with time_machine.travel(at):
         rounds.workshop_add(round_id=round_.pk, actor=owner, code=workshop)

@@ -93,7 +93,8 @@ def test_a_changed_rate_rebuilds_the_future_instalments_of_the_outstanding_princ
     assert [line[1] for line in after] == [line[1] for line in before]
     assert sum(line[2] for line in after) == principal
     expected = schedule.build(
-        principal=principal, annual_rate=Decimal("12"), term_months=36, grace_months=0, capitalise_grace=False,
+        principal=principal, annual_rate=Decimal("12"), term_months=36, grace_months=0,
+        capitalise_grace=False,
         start=schedule.add_jalali_months(before[0][1], -1),
     )  # fmt: skip
     assert [(line[2], line[3], line[5]) for line in after] == [

@@ -1,4 +1,4 @@
-"""The insurance list import: all or nothing, every bad row named, Persian digits read, a list replaced whole."""
+"""The insurance list import: all or nothing, bad rows named, Persian digits read, a list replaced whole."""
 
 import datetime
 

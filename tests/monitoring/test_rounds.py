@@ -1,4 +1,4 @@
-"""Rounds are planned when repayment starts, at the scheme's months; a report missed is flagged, twice on its own."""
+"""Rounds planned when repayment starts, at the scheme's months; a missed report flagged, twice on its own."""
 
 import datetime
 
