@@ -93,6 +93,24 @@ def programme_dashboard(*, user) -> dict:
 
 # --- progress against the memorandum's goals (the programme and the public dashboards) ----------------------
 
+# Promises of jobs, and the rate that divides by them, are for the agencies: the public sees verified jobs.
+NOT_PUBLIC = ("G1.10", "G1.12")
+
+
+def public_progress(progress: dict | None) -> dict | None:
+    if progress is None:
+        return None
+    goals = [
+        {**goal, "indicators": [row for row in goal["indicators"] if row["code"] not in NOT_PUBLIC]}
+        for goal in progress["goals"]
+    ]
+    chart = dict(progress["chart"])
+    chart["goals"] = {
+        code: [row for row in rows if row["code"] not in NOT_PUBLIC] for code, rows in chart["goals"].items()
+    }
+    return {**progress, "goals": goals, "chart": chart}
+
+
 # The few indicators the public page puts first, as headline figures.
 HEADLINES = ("G1.1", "G1.2", "G1.6", "G5.3")
 
