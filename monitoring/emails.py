@@ -31,7 +31,7 @@ def send_round_event(event) -> None:
             "loan": round_.loan,
             "applicant": applicant,
             "decision": decision,
-            "what": move.applicant_label if move else event.get_to_stage_display(),
+            "what": move.applicant_label if move else event.get_to_status_display(),
             "link": absolute_reverse("monitoring:round_detail", args=[round_.pk]),
         }
         subject = render_subject("monitoring/email/event_subject.txt", context)

@@ -202,3 +202,26 @@ def test_a_round_already_decided_cannot_be_decided_twice():
             )  # fmt: skip
     assert refused.value.code == "stale"
     assert Decision.objects.count() == 1
+
+
+def test_the_applicant_is_told_of_the_decision_by_e_mail_in_their_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    loan, round_ = shortfall_round()
+    loan.applicant.language = "en"
+    loan.applicant.save()
+    mailoutbox.clear()
+    with time_machine.travel(noon(DECISION_DAY)), django_capture_on_commit_callbacks(execute=True):
+        round_decide(
+            round_id=round_.pk, actor=make_staff("MCLS", "manager"), kind="warning",
+            new_deadline=datetime.date(2026, 1, 10), reason="One promised job is empty.",
+        )  # fmt: skip
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [loan.applicant.email]
+    assert (
+        mail.subject
+        == f"Green Jobs Qom: monitoring round 1 of loan {loan.reference} is now “Decision recorded”"
+    )
+    assert "Warning with a new deadline — fill the promised jobs by 2026-01-10" in mail.body
+    assert "One promised job is empty." in mail.body
