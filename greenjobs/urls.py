@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("loans/", include("incentives.urls")),
     path("training/", include("training.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("search/", include("search.urls")),
     path("help/", include("guide.urls")),
     path("", include("measurement.urls")),

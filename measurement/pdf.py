@@ -152,10 +152,43 @@ def _late(snapshot: dict, language: str) -> list[dict]:
     ]
 
 
+def _jobs(snapshot: dict, language: str) -> dict:
+    """The section "jobs promised and verified": totals and the tables by county, scheme and occupation.
+    A report stored before the section existed has none, and says so."""
+    jobs = snapshot.get("jobs")
+    if jobs is None:
+        return {"available": False}
+
+    def rows(key):
+        return [
+            {
+                "name": _pick(row, "name", language) or row.get("code") or "—",
+                "promised": row.get("promised") or 0,
+                "verified": row.get("verified") or 0,
+                "rate": round(100 * (row.get("verified") or 0) / row["promised"], 1)
+                if row.get("promised")
+                else None,
+            }
+            for row in jobs.get(key, [])
+        ]
+
+    promised, verified = jobs.get("promised") or 0, jobs.get("verified") or 0
+    return {
+        "available": True,
+        "promised": promised,
+        "verified": verified,
+        "rate": round(100 * verified / promised, 1) if promised else None,
+        "by_county": rows("by_county"),
+        "by_scheme": rows("by_scheme"),
+        "by_occupation": rows("by_occupation"),
+    }
+
+
 def report_context(snapshot: dict, language: str) -> dict:
     language = language if language in LANGUAGES else "fa"
     rtl = language == "fa"
     funnel = _funnel(snapshot)
+    jobs = _jobs(snapshot, language)
     counties = [{**row, "name": _pick(row, "name", language)} for row in snapshot.get("by_county", [])]
     generated = snapshot.get("generated_at")
     return {
@@ -177,6 +210,12 @@ def report_context(snapshot: dict, language: str) -> dict:
         "training": snapshot.get("training", {}),
         "savings": _savings(snapshot),
         "late_milestones": _late(snapshot, language),
+        "jobs": jobs,
+        "jobs_tables": [
+            (_("County"), jobs.get("by_county", [])),
+            (_("Scheme"), jobs.get("by_scheme", [])),
+            (_("Occupation"), jobs.get("by_occupation", [])),
+        ],
         **pdf.fonts(),
     }
 

@@ -16,6 +16,7 @@ PACKAGES = (
     "programs",
     "incentives",
     "training",
+    "monitoring",
     "measurement",
     "search",
     "guide",
@@ -44,10 +45,12 @@ RANKS = {
     "programs": 3,
     "training": 4,
     "incentives": 4,
-    "measurement": 5,
-    "search": 5,
-    "guide": 5,
-    COMPOSITION_ROOT: 6,
+    # After the money is paid: reads loans (incentives) and the registry; measured by measurement.
+    "monitoring": 5,
+    "measurement": 6,
+    "search": 6,
+    "guide": 6,
+    COMPOSITION_ROOT: 7,
 }
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "programs",
     "incentives",
     "training",
+    "monitoring",
     "measurement",
     "search",
     "guide",

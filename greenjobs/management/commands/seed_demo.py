@@ -14,6 +14,7 @@ from incentives import demo as incentives_demo
 from measurement import notes as figure_notes
 from measurement import seed_indicators
 from measurement.services import progress, snapshots
+from monitoring import demo as monitoring_demo
 from programs import demo as programs_demo
 from programs import demo_initiatives
 from training import demo as training_demo
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         ):
             registrations = programs_demo.load()
             loans = incentives_demo.load()
+            monitoring_demo.load()
             training_demo.load()
             demo_initiatives.load()
         # The demo writes history into past periods: figures stored while it loaded are dropped (and the
