@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("loans/", include("incentives.urls")),
     path("training/", include("training.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("measurement.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
