@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from greenjobs.exceptions import DomainError
 from greenjobs.outbox.services import enqueue
 from greenjobs.validators import normalize_mobile, normalize_national_id
+from notifications.services import notify
 
+from . import notices
 from .models import Kind
 from .tokens import email_verification_token
 
@@ -95,6 +97,7 @@ def applicant_sign_up(
     holders = set(_identity_holders(cleaned).values())
     if holders:
         for holder in sorted(holders):
+            notify(recipients=[holder], kind=notices.SIGN_UP_ATTEMPT, params={})
             enqueue("accounts.tasks.send_account_exists_notice", holder)
         return None
     user = User(

@@ -84,6 +84,11 @@ app.conf.beat_schedule = {
         "task": "greenjobs.tasks.sweep_orphan_files",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Staff are told of the cases whose stage deadline is near, once per case and stage.
+    "sla-reminders": {
+        "task": "notifications.tasks.send_sla_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",
         "schedule": crontab(hour=3, minute=30),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("search/", include("search.urls")),
     path("help/", include("guide.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("measurement.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
