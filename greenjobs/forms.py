@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 from django.forms.utils import ErrorList
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import DomainError
@@ -155,6 +156,24 @@ class NumberTextInput(forms.TextInput):
         super().__init__({**base, **(attrs or {})})
 
 
+class AmountInput(NumberTextInput):
+    """A box for an amount of Rials: static/js/amount.js groups its digits as they are typed and writes
+    the amount in words into the live region drawn under it."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-amount": "rial", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        element_id = (attrs or {}).get("id") or self.attrs.get("id")
+        if not element_id:
+            return html
+        words = format_html(
+            '<div class="form-text amount-words" id="{}_words" aria-live="polite"></div>', element_id
+        )
+        return html + words
+
+
 class LocalizedNumberField:
     """Reads Persian, Arabic-Indic or Latin digits with thousands separators (greenjobs.numeric).
 
@@ -224,6 +243,7 @@ class RialField(LocalIntegerField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", AmountInput)
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):

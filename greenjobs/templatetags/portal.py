@@ -65,3 +65,11 @@ def pick(fa_text, en_text):
 def quantity(value):
     """A measured quantity: grouped, at most two decimals, no trailing zeros, in the reader's digits."""
     return formats.format_number(value)
+
+
+@register.filter
+def fields_with_errors(form):
+    """The visible fields a form sent back with errors, for the summary that leads to each of them."""
+    if not form or not getattr(form, "errors", None):
+        return []
+    return [field for field in form.visible_fields() if field.errors]

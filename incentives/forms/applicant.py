@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs import uploads
-from greenjobs.forms import BootstrapFormMixin, LocalDecimalField, LocalIntegerField
+from greenjobs.forms import BootstrapFormMixin, LocalDecimalField, LocalIntegerField, RialField
 from programs.models import Business, GreenOccupation
 
 from ..models import ApplicationDocument, LoanScheme
@@ -18,7 +18,7 @@ class BusinessChoiceField(forms.ModelChoiceField):
 class ApplicationDetailsForm(BootstrapFormMixin, forms.Form):
     """What the applicant may change while the application is a draft or returned for correction."""
 
-    amount = LocalIntegerField(
+    amount = RialField(
         label=_("Amount requested (Rial)"),
         min_value=1,
         help_text=_("In Rials; Persian or Latin digits, with or without separators."),
