@@ -2,8 +2,9 @@ from celery import shared_task
 
 from greenjobs.mail import retry_countdown
 from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from notifications.selectors import EMAIL, wants
 
-from . import emails
+from . import emails, notices
 from .models import RoundEvent
 from .services import imports, rounds
 
@@ -21,6 +22,10 @@ def send_round_event_email(self, event_id: int) -> str:
     )
     if event is None:
         return "gone"
+    # The applicant may have chosen not to get this kind of news by e-mail (the inbox still has it).
+    if not wants(user_id=event.round.loan.applicant_id, kind_code=notices.kind_of(event), channel=EMAIL):
+        sent_mail_release(key=key)
+        return "not wanted"
     try:
         emails.send_round_event(event)
     except OSError as exc:

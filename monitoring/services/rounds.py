@@ -25,7 +25,7 @@ from incentives.services.schedule import add_jalali_months
 from incentives.validators import validate_portal_date
 from programs.models import GreenOccupation
 
-from .. import months
+from .. import months, notices
 from ..models import (
     Employee,
     EvidenceKind,
@@ -56,6 +56,7 @@ def _event(round_, move, *, actor, from_status, to_status, reason, at) -> RoundE
 
 def _notify(event: RoundEvent) -> None:
     if event.action in NOTIFIED:
+        notices.event_recorded(event)
         enqueue("monitoring.tasks.send_round_event_email", event.pk)
 
 

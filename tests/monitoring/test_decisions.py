@@ -225,3 +225,27 @@ def test_the_applicant_is_told_of_the_decision_by_e_mail_in_their_language(
     )
     assert "Warning with a new deadline — fill the promised jobs by 2026-01-10" in mail.body
     assert "One promised job is empty." in mail.body
+
+
+def test_the_decision_lands_in_the_applicants_inbox_and_respects_their_e_mail_choice(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification, Preference
+
+    loan, round_ = shortfall_round()
+    applicant = loan.applicant
+    Preference.objects.create(user=applicant, kind="monitoring.decision", email=False, sms=False)
+    mailoutbox.clear()
+    with time_machine.travel(noon(DECISION_DAY)), django_capture_on_commit_callbacks(execute=True):
+        round_decide(
+            round_id=round_.pk, actor=make_staff("MCLS", "manager"), kind="warning",
+            new_deadline=datetime.date(2026, 1, 10), reason="یک شغل خالی است",
+        )  # fmt: skip
+
+    notification = Notification.objects.get(recipient=applicant, kind="monitoring.decision")
+    assert notification.params["round_id"] == round_.pk
+    assert mailoutbox == []  # e-mail turned off for this kind; the inbox still has it
+    client.force_login(applicant)
+    client.cookies["django_language"] = "en"
+    inbox = client.get("/notifications/").content.decode()
+    assert "Job monitoring round 1 of loan" in inbox and loan.reference in inbox
