@@ -21,8 +21,14 @@ from .services import decisions, imports, rounds, visits
 
 User = get_user_model()
 
-# National IDs of the demo's workers (valid check digits), and the workshop codes of the two businesses.
+# National IDs of the demo's workers (valid check digits) and their names, and the workshop codes.
 WORKERS = ["0041200101", "0041200111", "0041200128", "0041200136"]
+NAMES = {
+    "0041200101": "حسین رحیمی",
+    "0041200111": "فاطمه نادری",
+    "0041200128": "امیر سلطانی",
+    "0041200136": "لیلا محمدی",
+}
 WORKSHOPS = ["1402000001", "1402000002"]
 
 
@@ -35,9 +41,9 @@ def _report(round_, people, workshop: str) -> None:
     if not Workshop.objects.filter(code=workshop).exists():
         rounds.workshop_add(round_id=round_.pk, actor=owner, code=workshop)
     occupation = round_.lines.select_related("occupation").first().occupation
-    for index, national_id in enumerate(people):
+    for national_id in people:
         rounds.employee_add(
-            round_id=round_.pk, actor=owner, national_id=national_id, name=f"کارگر نمونه {index + 1}",
+            round_id=round_.pk, actor=owner, national_id=national_id, name=NAMES[national_id],
             occupation=occupation, started_on=round_.month - datetime.timedelta(days=60),
         )  # fmt: skip
     rounds.document_upload(

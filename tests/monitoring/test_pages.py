@@ -79,35 +79,42 @@ def test_a_bad_person_comes_back_with_the_error_beside_its_field(client):
     assert round_.employees.count() == 0
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "x" * 10_000,
-        "-999999999999999999999",
-        "9999/12/31",
-        "<script>alert(1)</script>",
-        "\u200c\u200f",
-        "1e400",
-    ],
-)
-def test_hostile_values_never_answer_a_server_error(client, value):
+HOSTILE = [
+    "x" * 10_000,
+    "-999999999999999999999",
+    "9999/12/31",
+    "<script>alert(1)</script>",
+    "\u200c\u200f",
+    "1e400",
+]
+
+
+def test_hostile_values_never_answer_a_server_error(client):
     loan = repaying_loan()
     round_ = first_round(loan)
-    client.force_login(loan.applicant)
-    for name, data in (
-        ("employee_add", {"national_id": value, "name": value, "occupation": value, "started_on": value}),
-        ("workshop_add", {"code": value}),
-        ("report", {"expected_status": value}),
-    ):
-        assert client.post(reverse(f"monitoring:{name}", args=[round_.pk]), data).status_code in (200, 302)
     manager = make_staff("MCLS", "manager")
-    client.force_login(manager)
-    data = {"kind": value, "new_deadline": value, "new_rate": value, "recall_due_on": value, "reason": value}
-    assert client.post(reverse("monitoring:decide", args=[round_.pk]), data).status_code == 200
-    assert (
-        client.get(reverse("monitoring:queue"), {"status": value, "flag": value, "late": value}).status_code
-        == 200
-    )
+    for value in HOSTILE:
+        client.force_login(loan.applicant)
+        for name, data in (
+            ("employee_add", {"national_id": value, "name": value, "occupation": value, "started_on": value}),
+            ("workshop_add", {"code": value}),
+            ("report", {"expected_status": value}),
+        ):
+            assert client.post(reverse(f"monitoring:{name}", args=[round_.pk]), data).status_code in (
+                200,
+                302,
+            )
+        client.force_login(manager)
+        data = {
+            "kind": value,
+            "new_deadline": value,
+            "new_rate": value,
+            "recall_due_on": value,
+            "reason": value,
+        }
+        assert client.post(reverse("monitoring:decide", args=[round_.pk]), data).status_code == 200
+        query = {"status": value, "flag": value, "late": value}
+        assert client.get(reverse("monitoring:queue"), query).status_code == 200
     assert Round.objects.get(pk=round_.pk).status == "pending"
     assert round_.employees.count() == 0
 
