@@ -3,8 +3,8 @@
 - `ConsoleBackend` (the default) logs the message: the demo and development send nothing.
 - `LocmemBackend` keeps messages in `outbox`, for tests; `DummyBackend` drops them.
 - `KavenegarBackend` sends through Kavenegar's REST API (https://kavenegar.com/rest.html):
-  POST {SMS_API_BASE_URL}/v1/{SMS_API_KEY}/sms/send.json with receptor, message and sender; the answer's
-  `return.status` is 200 on success.
+  POST {SMS_API_BASE_URL}/v1/{SMS_API_KEY}/sms/send.json with receptor, message, sender and localid (our
+  reference for the message); the answer's `return.status` is 200 on success.
 
 A backend raises `SmsTemporaryError` for what may pass (a timeout, a provider that is down or busy),
 which the task retries later, and `SmsRejected` for what will not (a bad number, a bad key), which it
@@ -36,25 +36,26 @@ class SmsRejected(SmsError):
 
 
 class BaseBackend:
-    def send(self, *, to: str, text: str) -> str:
-        """Sends one message; returns the provider's id for it (for the log)."""
+    def send(self, *, to: str, text: str, reference: str = "") -> str:
+        """Sends one message; returns the provider's id for it. `reference` is ours for the message, so
+        a provider that keeps references refuses to send the same one twice."""
         raise NotImplementedError
 
 
 class ConsoleBackend(BaseBackend):
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, reference: str = "") -> str:
         logger.info("SMS to %s: %s", mask(to), text)
         return "console"
 
 
 class LocmemBackend(BaseBackend):
-    def send(self, *, to: str, text: str) -> str:
-        outbox.append({"to": to, "text": text})
+    def send(self, *, to: str, text: str, reference: str = "") -> str:
+        outbox.append({"to": to, "text": text, "reference": reference})
         return f"locmem-{len(outbox)}"
 
 
 class DummyBackend(BaseBackend):
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, reference: str = "") -> str:
         return "dummy"
 
 
@@ -67,11 +68,14 @@ class KavenegarBackend(BaseBackend):
         if not self.api_key:
             raise ImproperlyConfigured("SMS_BACKEND is Kavenegar but SMS_API_KEY is not set")
 
-    def send(self, *, to: str, text: str) -> str:
+    def send(self, *, to: str, text: str, reference: str = "") -> str:
         url = f"{self.base_url}/v1/{self.api_key}/sms/send.json"
         data = {"receptor": to, "message": text}
         if self.sender:
             data["sender"] = self.sender
+        if reference:
+            # Kavenegar keeps `localid` (a number of ours) and does not send a second message with one it has.
+            data["localid"] = reference
         try:
             response = requests.post(url, data=data, timeout=self.timeout)
         except requests.RequestException as exc:

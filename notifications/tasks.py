@@ -1,3 +1,5 @@
+import html
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +13,11 @@ from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
 
 from . import reminders, selectors, sms
 from .models import Notification
+
+
+def _plain(notification: Notification) -> str:
+    """The notification's sentence as plain text, for a message that is not HTML."""
+    return html.unescape(strip_tags(notification.text))
 
 
 def _load(notification_id: int) -> Notification | None:
@@ -36,12 +43,12 @@ def send_sms(self, notification_id: int) -> str:
         text = render_to_string(
             "notifications/sms.txt",
             {
-                "text": strip_tags(notification.text),
+                "text": _plain(notification),
                 "link": absolute_reverse("notifications:open", args=[notification.pk]),
             },
         ).strip()
     try:
-        sms.backend().send(to=person.mobile, text=text)
+        sms.backend().send(to=person.mobile, text=text, reference=str(notification.pk))
     except sms.SmsTemporaryError as exc:
         sent_mail_release(key=key)
         sms.logger.warning("SMS for notification %s not sent, will retry: %s", notification_id, exc)
@@ -70,7 +77,7 @@ def send_notification_email(self, notification_id: int) -> str:
     with translation.override(person.language or "fa"):
         context = {
             "person": person,
-            "text": strip_tags(notification.text),
+            "text": _plain(notification),
             "link": absolute_reverse("notifications:open", args=[notification.pk]),
             "preferences": absolute_reverse("notifications:preferences"),
         }

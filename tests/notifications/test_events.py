@@ -96,6 +96,22 @@ def test_a_checklist_made_ready_tells_doe_reviewers_only():
     assert mcls_reviewer.pk not in told
 
 
+def test_staff_who_asked_for_email_of_their_events_get_it(django_capture_on_commit_callbacks):
+    wants_mail, does_not = make_staff("DOE", "officer"), make_staff("DOE", "officer")
+    Preference.objects.create(user=wants_mail, kind=programs_notices.ARRIVED, email=True, sms=False)
+    business = ready_to_submit(legal_name="کارگاه A & B")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        business_transition(business_id=business.pk, actor=business.owner, name="submit")
+
+    staff_mail = [m for m in mail.outbox if m.to != [business.owner.email]]
+    assert [m.to for m in staff_mail] == [[wants_mail.email]]
+    assert "کارگاه A & B" in staff_mail[0].subject
+    assert "/notifications/" in staff_mail[0].body
+    assert does_not.email not in {address for m in mail.outbox for address in m.to}
+
+
 def test_the_staff_fan_out_is_bounded(settings):
     settings.NOTIFICATION_STAFF_FANOUT = 2
     for _ in range(4):

@@ -161,6 +161,7 @@ def test_the_task_texts_through_the_provider_once_in_the_persons_language(provid
 
     [request] = provider.requests
     assert request["form"]["receptor"] == "09121234567"
+    assert request["form"]["localid"] == str(notification.pk)
     assert request["form"]["message"].startswith("Green Jobs Qom: DOE asked for changes to the registration")
     assert request["form"]["message"].endswith(f"/notifications/{notification.pk}/open/")
 
