@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import permissions  # apps load before their modules may touch models
+        # Apps load before their modules may touch models; notices registers this app's kinds of
+        # notification (notifications.kinds).
+        from . import notices, permissions  # noqa: F401
 
         permissions.register_roles()

@@ -11,6 +11,13 @@ from greenjobs.links import absolute_reverse
 class SignUpForm(BootstrapFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    latin_name = forms.CharField(
+        label=_("Name in Latin letters"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional: as on your passport. English certificates print your name this way."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "lang": "en", "autocomplete": "name"}),
+    )
     email = forms.EmailField(label=_("E-mail address"))
     national_id = forms.CharField(
         label=_("National ID"),

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from greenjobs.text import search_key
 from greenjobs.validators import validate_mobile, validate_national_id
 
 
@@ -32,6 +33,10 @@ class User(AbstractUser):
     )
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     language = models.CharField(_("preferred language"), max_length=8, default="fa")
+    # How the English certificate writes the person's name (Persian names are not transliterated).
+    latin_name = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
+    # The name as staff search matches it (greenjobs.text.search_key): kept by save().
+    search_text = models.CharField(max_length=300, editable=False, default="")
 
     objects = PortalUserManager()
 
@@ -47,6 +52,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(f"{self.first_name} {self.last_name}")[:300]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_applicant(self) -> bool:

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from greenjobs.exceptions import DomainError
 from greenjobs.outbox.services import enqueue
 from greenjobs.validators import normalize_mobile, normalize_national_id
+from notifications.services import notify
 
+from . import notices
 from .models import Kind
 from .tokens import email_verification_token
 
@@ -81,6 +83,7 @@ def applicant_sign_up(
     first_name: str,
     last_name: str,
     language: str = "fa",
+    latin_name: str = "",
 ) -> "User | None":
     """Creates an unverified applicant and mails the verification link; None when an identifier is taken.
 
@@ -94,6 +97,7 @@ def applicant_sign_up(
     holders = set(_identity_holders(cleaned).values())
     if holders:
         for holder in sorted(holders):
+            notify(recipients=[holder], kind=notices.SIGN_UP_ATTEMPT, params={})
             enqueue("accounts.tasks.send_account_exists_notice", holder)
         return None
     user = User(
@@ -103,6 +107,7 @@ def applicant_sign_up(
         mobile=cleaned["mobile"],
         first_name=first_name.strip(),
         last_name=last_name.strip(),
+        latin_name=" ".join(latin_name.split()),
         kind=Kind.APPLICANT,
         language=language if language in ("fa", "en") else "fa",
     )

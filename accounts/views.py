@@ -46,6 +46,7 @@ def sign_up(request):
                 mobile=data["mobile"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                latin_name=data.get("latin_name", ""),
                 language=get_language(),
             )
         except ValidationError as exc:

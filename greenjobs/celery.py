@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         "task": "incentives.tasks.refresh_arrears",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Monitoring of the jobs loans promised: rounds planned for loans that lack them (idempotent, one per
+    # loan and month), and reports past their deadline flagged to MCLS.
+    "monitoring-daily": {
+        "task": "monitoring.tasks.monitoring_daily",
+        "schedule": crontab(hour=1, minute=45),
+    },
     # Jalali months start on different Gregorian days; running daily and letting the service decide
     # (one report per ended month and quarter, never twice) keeps the schedule simple and correct.
     # The report tasks live in measurement.tasks under the names they had in programs.tasks.
@@ -77,6 +83,11 @@ app.conf.beat_schedule = {
     "sweep-orphan-files": {
         "task": "greenjobs.tasks.sweep_orphan_files",
         "schedule": crontab(hour=4, minute=10),
+    },
+    # Staff are told of the cases whose stage deadline is near, once per case and stage.
+    "sla-reminders": {
+        "task": "notifications.tasks.send_sla_reminders",
+        "schedule": crontab(hour=6, minute=30),
     },
     "purge-unverified-signups": {
         "task": "accounts.tasks.purge_unverified_signups",

@@ -9,8 +9,10 @@ class IncentivesConfig(AppConfig):
     def ready(self):
         # Imported once the apps are loaded: these modules read the models.
         # How this app's system notes read when a history is shown (greenjobs.notes).
+        # Its kinds of notification and its SLA reminders (notifications.kinds, .reminders).
         from . import (
             notes,  # noqa: F401
+            notices,  # noqa: F401
             permissions,
         )
 

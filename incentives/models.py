@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from greenjobs import notes
 from greenjobs.bilingual import Bilingual
 
-from .validators import validate_portal_date, validate_scheme_code
+from .validators import validate_monitoring_months, validate_portal_date, validate_scheme_code
 
 # A scheme's priority weights are shares of the 100-point score the public page promises.
 WEIGHTS_TOTAL = 100
@@ -100,6 +100,38 @@ class LoanScheme(Bilingual, models.Model):
         verbose_name=_("priority counties"),
         help_text=_("Applications from these counties get the county part of the priority score."),
     )
+    # What happens after the money is paid (issue 15): when the promised jobs are checked, what counts as
+    # a job kept, how much shortfall is tolerated, and how long the applicant has to report.
+    monitoring_months = models.CharField(
+        _("monitoring rounds (months after repayment starts)"),
+        max_length=60,
+        default="6,12,24",
+        validators=[validate_monitoring_months],
+        help_text=_(
+            "Months after repayment (or operation) starts, separated by commas, for example 6,12,24."
+        ),
+    )
+    min_insured_days = models.PositiveSmallIntegerField(
+        _("minimum insured days in a month"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_(
+            "A promised job counts for a month when its holder is insured at the business this many days."
+        ),
+    )
+    shortfall_tolerance = models.DecimalField(
+        _("shortfall tolerance (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("A round missing more than this share of the promised jobs is flagged to MCLS."),
+    )
+    report_days = models.PositiveSmallIntegerField(
+        _("days to report after a round's month"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,6 +200,10 @@ class LoanScheme(Bilingual, models.Model):
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_published and self.opens_on <= today <= self.closes_on
+
+    @property
+    def monitoring_month_list(self) -> list[int]:
+        return [int(part) for part in self.monitoring_months.split(",") if part.strip().isdigit()]
 
 
 class Stage(models.TextChoices):

@@ -55,6 +55,11 @@ def can_record_payments(user) -> bool:
     return is_mcls(user, "officer", "manager")
 
 
+def can_change_loan_terms(user) -> bool:
+    """A changed rate or a recalled loan (the consequences of a shortfall of promised jobs): MCLS managers."""
+    return is_mcls(user, "manager")
+
+
 def can_disburse(user) -> bool:
     """Recording a tranche paid out: the workflow's `disburse` move names who, so the page, the API and the
     service (which checks the move) answer alike."""

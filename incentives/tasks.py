@@ -2,8 +2,9 @@ from celery import shared_task
 
 from greenjobs.mail import retry_countdown
 from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from notifications.selectors import EMAIL, wants
 
-from . import emails
+from . import emails, notices
 from .models import ApplicationEvent
 from .services import repayments
 
@@ -11,9 +12,6 @@ from .services import repayments
 @shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_application_event_email(self, event_id: int) -> str:
     # A re-delivered task (the worker died after sending) must not mail the applicant twice.
-    key = f"incentives:event-mail:{event_id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
     event = (
         ApplicationEvent.objects.select_related("application__applicant", "application__scheme")
         .filter(pk=event_id)
@@ -21,6 +19,13 @@ def send_application_event_email(self, event_id: int) -> str:
     )
     if event is None:
         return "gone"
+    # The applicant may have chosen not to get this kind of news by e-mail (the inbox still has it).
+    kind = notices.applicant_kind(event)
+    if not wants(user_id=event.application.applicant_id, kind_code=kind, channel=EMAIL):
+        return "not wanted"
+    key = f"incentives:event-mail:{event_id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
     try:
         emails.send_application_event(event)
     except OSError as exc:

@@ -1,6 +1,7 @@
 """Checks on single values of the loans: the dates a person may type and the shape of a scheme's code."""
 
 import datetime
+import itertools
 import re
 
 import jdatetime
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from greenjobs.formats import format_digits
 from greenjobs.jalali import JALALI_YEARS, format_date
 from greenjobs.text import fold_digits
 
@@ -61,3 +63,42 @@ def validate_scheme_code(value):
             ),
             code="invalid_code",
         )
+
+
+# The months after repayment starts at which a loan's jobs are checked: at most a round a month for ten
+# years, which is already more than any scheme's term.
+LONGEST_MONITORING_MONTH = 120
+MAX_MONITORING_ROUNDS = 12
+
+
+def normalize_monitoring_months(value) -> str:
+    """ "6, 12, 24" (any digits; commas, Persian commas or spaces between) as "6,12,24"; raises
+    ValidationError unless the months are whole, between 1 and 120, and in increasing order."""
+    text = fold_digits(str(value or "")).replace("،", ",").replace("٬", ",")
+    parts = [part for part in re.split(r"[,\s;]+", text.strip()) if part]
+    if not parts or not all(re.fullmatch(r"\d{1,3}", part) for part in parts):
+        raise ValidationError(
+            _("Write the months as whole numbers separated by commas, for example 6,12,24."),
+            code="monitoring_months_format",
+        )
+    months = [int(part) for part in parts]
+    if len(months) > MAX_MONITORING_ROUNDS:
+        raise ValidationError(
+            _("At most %(count)s monitoring rounds.") % {"count": format_digits(MAX_MONITORING_ROUNDS)},
+            code="monitoring_months_count",
+        )
+    if any(month < 1 or month > LONGEST_MONITORING_MONTH for month in months):
+        raise ValidationError(
+            _("Each month must be between 1 and %(limit)s.")
+            % {"limit": format_digits(LONGEST_MONITORING_MONTH)},
+            code="monitoring_months_range",
+        )
+    if any(later <= earlier for earlier, later in itertools.pairwise(months)):
+        raise ValidationError(
+            _("Write the months in increasing order, each once."), code="monitoring_months_order"
+        )
+    return ",".join(str(month) for month in months)
+
+
+def validate_monitoring_months(value) -> None:
+    normalize_monitoring_months(value)

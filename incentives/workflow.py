@@ -37,6 +37,10 @@ MOVES = engine.table(
     Move("fall_into_arrears", (S.REPAYING,), S.IN_ARREARS, "system", _("Mark in arrears"), applicant_label=_("An instalment is overdue")),
     Move("catch_up", (S.IN_ARREARS,), S.REPAYING, "system", _("Back on schedule"), applicant_label=_("The overdue instalments were paid")),
     Move("settle", (S.REPAYING, S.IN_ARREARS), S.SETTLED, "system", _("Settle"), applicant_label=_("The loan was repaid in full")),
+    # The consequences of a shortfall of promised jobs (monitoring): MCLS's decision, recorded on the loan
+    # by the service that carries it out; the stage stays what it was.
+    Move("change_rate", (S.REPAYING, S.IN_ARREARS), S.REPAYING, "system", _("Change the interest rate"), applicant_label=_("The interest rate of the outstanding amount was changed")),
+    Move("recall", (S.REPAYING, S.IN_ARREARS), S.REPAYING, "system", _("Recall the outstanding amount"), applicant_label=_("The outstanding amount of the loan was recalled")),
 )  # fmt: skip
 
 # Where a returned application goes back to when the applicant resubmits it.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from incentives import selectors as loans
 from incentives.models import LoanApplication
+from monitoring import figures as jobs_monitoring
 from programs.models import County, Initiative, Milestone
 from training.models import AwarenessActivity, Certificate, Enrolment
 
@@ -108,4 +109,6 @@ def breakdowns(period: Period, *, verified_base: dict | None = None) -> dict:
     return {
         "by_county": by_county, "by_agency": by_agency, "funnel": funnel, "training": training,
         "savings": savings, "late_milestones": late,
+        # The jobs the loans promised and those the insurance lists verified, by county, scheme, occupation.
+        "jobs": jobs_monitoring.breakdown(start, end),
     }  # fmt: skip

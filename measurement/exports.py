@@ -116,6 +116,25 @@ def _breakdown_tables(snapshot: dict, language: str) -> list[tuple[str, list[lis
             ],
         ),
         (
+            _("Jobs promised and verified"),
+            [[_("By"), _("Code"), _("Name"), _("Promised"), _("Verified")]]
+            + [
+                [
+                    label,
+                    row.get("code") or "",
+                    pick_field(row, "name", language),
+                    row["promised"],
+                    row["verified"],
+                ]
+                for key, label in (
+                    ("by_county", _("County")),
+                    ("by_scheme", _("Scheme")),
+                    ("by_occupation", _("Occupation")),
+                )
+                for row in snapshot.get("jobs", {}).get(key, [])
+            ],
+        ),
+        (
             _("Training"),
             [[_("Output"), _("Count")]]
             + [

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from incentives.models import ApplicationEvent, Disbursement, Instalment, LoanApplication, Payment
+from monitoring import figures as jobs_monitoring
 from programs.models import (
     Assessment,
     AssessmentItem,
@@ -416,6 +417,11 @@ COMPUTED = {
     "G1.7": loans_disbursed_count,
     "G1.8": loans_disbursed_rial,
     "G1.9": portfolio_in_arrears,
+    # Jobs the loans promised, checked after the money was paid (monitoring rounds of the period's months).
+    "G1.10": jobs_monitoring.jobs_promised,
+    "G1.11": jobs_monitoring.jobs_verified,
+    "G1.12": jobs_monitoring.verification_rate,
+    "G1.13": jobs_monitoring.months_lasted,
     "G2.1": assessments_decided,
     "G2.2": non_compliances,
     "G2.3": loans_refused_environment,

@@ -152,12 +152,92 @@ def _late(snapshot: dict, language: str) -> list[dict]:
     ]
 
 
+def _jobs(snapshot: dict, language: str) -> dict:
+    """The section "jobs promised and verified": totals and the tables by county, scheme and occupation.
+    A report stored before the section existed has none, and says so."""
+    jobs = snapshot.get("jobs")
+    if jobs is None:
+        return {"available": False}
+
+    def rows(key):
+        return [
+            {
+                "name": _pick(row, "name", language) or row.get("code") or "—",
+                "promised": row.get("promised") or 0,
+                "verified": row.get("verified") or 0,
+                "rate": round(100 * (row.get("verified") or 0) / row["promised"], 1)
+                if row.get("promised")
+                else None,
+            }
+            for row in jobs.get(key, [])
+        ]
+
+    promised, verified = jobs.get("promised") or 0, jobs.get("verified") or 0
+    return {
+        "available": True,
+        "promised": promised,
+        "verified": verified,
+        "rate": round(100 * verified / promised, 1) if promised else None,
+        "by_county": rows("by_county"),
+        "by_scheme": rows("by_scheme"),
+        "by_occupation": rows("by_occupation"),
+    }
+
+
+# The traffic light of a goal: the mean share of target its indicators reached (those with a target).
+ON_TRACK, NEEDS_ATTENTION = 90, 50
+
+
+def goal_status(indicators: list[dict]) -> dict:
+    """A goal at a glance: its light, the words beside it (colour alone says nothing to some readers)."""
+    shares = [min(row["percent"], 150) for row in indicators if row.get("percent") is not None]
+    if not shares:
+        return {"light": "none", "label": _("No target set"), "percent": None}
+    mean = sum(shares) / len(shares)
+    if mean >= ON_TRACK:
+        light, label = "green", _("On track")
+    elif mean >= NEEDS_ATTENTION:
+        light, label = "amber", _("Needs attention")
+    else:
+        light, label = "red", _("Behind")
+    return {"light": light, "label": label, "percent": round(mean, 1)}
+
+
+def _summary(goals: list[dict], funnel: list[dict], jobs: dict, counties: list[dict], training: dict) -> dict:
+    funnel_by_key = {row["key"]: row for row in funnel}
+    headlines = [
+        (_("Green businesses verified"), sum(row.get("verified") or 0 for row in counties), ""),
+        (_("Loans approved"), funnel_by_key["approved"]["count"], funnel_by_key["approved"]["amount"]),
+        (_("Loans paid out"), funnel_by_key["disbursed"]["count"], funnel_by_key["disbursed"]["amount"]),
+        (_("Certificates issued"), training.get("certificates") or 0, ""),
+    ]
+    if jobs.get("available"):
+        headlines.append((_("Jobs promised by loans"), jobs["promised"], ""))
+        headlines.append((_("Jobs verified"), jobs["verified"], ""))
+    return {
+        "goals": [
+            {
+                "code": goal["code"],
+                "title": goal["title"],
+                "count": len(goal["indicators"]),
+                **goal_status(goal["indicators"]),
+            }
+            for goal in goals
+        ],
+        "headlines": [
+            {"label": label, "value": value, "amount": amount} for label, value, amount in headlines
+        ],
+    }
+
+
 def report_context(snapshot: dict, language: str) -> dict:
     language = language if language in LANGUAGES else "fa"
     rtl = language == "fa"
     funnel = _funnel(snapshot)
+    jobs = _jobs(snapshot, language)
     counties = [{**row, "name": _pick(row, "name", language)} for row in snapshot.get("by_county", [])]
     generated = snapshot.get("generated_at")
+    goals = _goals(snapshot, language, rtl)
     return {
         **_cover(language),
         "language": language,
@@ -167,7 +247,8 @@ def report_context(snapshot: dict, language: str) -> dict:
         "generated_at": datetime.datetime.fromisoformat(generated) if generated else None,
         "start": datetime.date.fromisoformat(snapshot["start"]) if snapshot.get("start") else None,
         "end": datetime.date.fromisoformat(snapshot["end"]) if snapshot.get("end") else None,
-        "goals": _goals(snapshot, language, rtl),
+        "goals": goals,
+        "summary": _summary(goals, funnel, jobs, counties, snapshot.get("training", {})),
         "by_county": counties,
         "county_totals": {
             key: sum(row.get(key) or 0 for row in counties) for key in ("verified", "loans", "loans_rial")
@@ -177,6 +258,12 @@ def report_context(snapshot: dict, language: str) -> dict:
         "training": snapshot.get("training", {}),
         "savings": _savings(snapshot),
         "late_milestones": _late(snapshot, language),
+        "jobs": jobs,
+        "jobs_tables": [
+            (_("County"), jobs.get("by_county", [])),
+            (_("Scheme"), jobs.get("by_scheme", [])),
+            (_("Occupation"), jobs.get("by_occupation", [])),
+        ],
         **pdf.fonts(),
     }
 

@@ -562,6 +562,7 @@ class Generator:
                     "national_id",
                     "email_verified_at",
                     "language",
+                    "search_text",
                 ),
             ),
             "business": Table(
@@ -799,6 +800,7 @@ class Generator:
             NULL if nid in self.taken_national_ids else nid,
             joined_text,
             "fa",
+            search_key(f"{first} {last}"),
         )
         return user_id
 

@@ -13,6 +13,7 @@ from greenjobs.jalali import is_persian
 from greenjobs.paging import count_rows, describe_count
 from greenjobs.permissions import membership_of
 from incentives import selectors as incentives_selectors
+from monitoring import selectors as monitoring_selectors
 from programs import selectors as programs_selectors
 from training.selectors.certificates import certificates_for
 
@@ -24,7 +25,15 @@ def applicant_dashboard(*, user) -> dict:
     businesses = list(programs_selectors.business_list(user=user).order_by("-updated_at")[:5])
     loans = list(incentives_selectors.application_list(user=user).order_by("-updated_at")[:5])
     certificates = list(certificates_for(user).order_by("-issued_on", "-pk")[:5])
-    return {"profile": user, "businesses": businesses, "loans": loans, "certificates": certificates}
+    return {
+        "profile": user,
+        "businesses": businesses,
+        "loans": loans,
+        "certificates": certificates,
+        # The reports the applicant owes on their loans' promised jobs, and MCLS's recent decisions on them.
+        "rounds_due": list(monitoring_selectors.rounds_due(user=user)[:5]),
+        "decisions": list(monitoring_selectors.recent_decisions(user=user)[:5]),
+    }
 
 
 # A landing page says how much work waits; past a thousand, "more than 1,000" says it as well.
@@ -52,6 +61,7 @@ def staff_dashboard(*, user) -> dict:
         "registry_work": _work(programs_selectors.actionable_businesses(user=user)),
         "loan_work": _work(incentives_selectors.actionable_applications(user=user)),
         "has_loan_queue": (agency.code, membership.role) in incentives_selectors.STAFF_QUEUES,
+        "monitoring": monitoring_selectors.queue_counts(user=user) if agency.code in ("MCLS", "DOE") else {},
         "membership": membership,
         "agency": agency,
         "obligations": obligations,
@@ -82,6 +92,24 @@ def programme_dashboard(*, user) -> dict:
 
 
 # --- progress against the memorandum's goals (the programme and the public dashboards) ----------------------
+
+# Promises of jobs, and the rate that divides by them, are for the agencies: the public sees verified jobs.
+NOT_PUBLIC = ("G1.10", "G1.12")
+
+
+def public_progress(progress: dict | None) -> dict | None:
+    if progress is None:
+        return None
+    goals = [
+        {**goal, "indicators": [row for row in goal["indicators"] if row["code"] not in NOT_PUBLIC]}
+        for goal in progress["goals"]
+    ]
+    chart = dict(progress["chart"])
+    chart["goals"] = {
+        code: [row for row in rows if row["code"] not in NOT_PUBLIC] for code, rows in chart["goals"].items()
+    }
+    return {**progress, "goals": goals, "chart": chart}
+
 
 # The few indicators the public page puts first, as headline figures.
 HEADLINES = ("G1.1", "G1.2", "G1.6", "G5.3")

@@ -7,6 +7,7 @@ Receivers connected here keep the direction of the layers: the apps know nothing
 from django.db.models.signals import post_delete, post_save
 
 from incentives.models import ApplicationEvent, Disbursement, Payment
+from monitoring.models import RoundEvent
 from programs.models import GreenOccupation, Project, RegistrationEvent
 from training.models import AwarenessActivity, Certificate, Enrolment
 
@@ -22,6 +23,8 @@ DATED = {
     GreenOccupation: lambda row: [row.introduced_on],
     Project: lambda row: [row.awarded_on],
     Certificate: lambda row: [row.issued_on, row.revoked_at],
+    # A round is counted in the period of the month it checks, whenever it is verified or decided.
+    RoundEvent: lambda row: [row.round.month],
 }
 MOVES_FIGURES = (
     RegistrationEvent, ApplicationEvent, Enrolment, IndicatorTarget, ManualValue, *DATED,

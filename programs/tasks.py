@@ -2,8 +2,9 @@ from celery import shared_task
 
 from greenjobs.mail import retry_countdown
 from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from notifications.selectors import EMAIL, wants
 
-from . import emails
+from . import emails, notices
 from .models import RegistrationEvent
 from .services import imports, registrations
 
@@ -11,12 +12,16 @@ from .services import imports, registrations
 @shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_registration_event_email(self, event_id: int) -> str:
     # A re-delivered task (worker died after sending) must not mail the applicant twice.
-    key = f"programs:event-mail:{event_id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
     event = RegistrationEvent.objects.select_related("business__owner").filter(pk=event_id).first()
     if event is None:
         return "gone"
+    # The owner may have chosen not to get this kind of news by e-mail (the inbox still has it).
+    kind = notices.owner_kind(event.to_status)
+    if not wants(user_id=event.business.owner_id, kind_code=kind, channel=EMAIL):
+        return "not wanted"
+    key = f"programs:event-mail:{event_id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
     try:
         emails.send_registration_event(event)
     except OSError as exc:

@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("greenjobs", "accounts", "agencies", "programs", "incentives", "training", "measurement")
+PACKAGES = (
+    "greenjobs",
+    "notifications",
+    "accounts",
+    "agencies",
+    "programs",
+    "incentives",
+    "training",
+    "monitoring",
+    "measurement",
+    "search",
+    "guide",
+)
 
 CORE = "core"
 COMPOSITION_ROOT = "composition root"
@@ -27,15 +39,23 @@ COMPOSITION_MODULES = (
 )
 # Lower rank, lower layer. A module may import its own app or an app of a strictly lower rank, so two
 # apps of one rank (training, incentives) may not import each other.
+# The notification centre sits just above the core: every app that records an event writes its
+# notification in the same transaction, so all of them import it, and it imports none of them (they
+# register their kinds of notification with it instead).
 RANKS = {
     CORE: 0,
-    "accounts": 1,
-    "agencies": 2,
-    "programs": 3,
-    "training": 4,
-    "incentives": 4,
-    "measurement": 5,
-    COMPOSITION_ROOT: 6,
+    "notifications": 1,
+    "accounts": 2,
+    "agencies": 3,
+    "programs": 4,
+    "training": 5,
+    "incentives": 5,
+    # After the money is paid: reads loans (incentives) and the registry; measured by measurement.
+    "monitoring": 6,
+    "measurement": 7,
+    "search": 7,
+    "guide": 7,
+    COMPOSITION_ROOT: 8,
 }
 
 

@@ -50,6 +50,8 @@ NOT_FOUND_TO_STRANGERS = {
     "measurement:report_download": "get",
     "measurement:report_export": "get",
     "incentives:document_download": "get",
+    "monitoring:document_download": "get",
+    "monitoring:photo_download": "get",
     "training:certificate_pdf": "get",
     # Operators' metrics: only a scraper with the token, or from an allowed network, sees they exist.
     "metrics": "get",

@@ -7,6 +7,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training and culture-building")
 
     def ready(self):
-        from . import permissions  # it reads the models, which only exist once the apps are loaded
+        # They read the models, which only exist once the apps are loaded; notices registers this app's
+        # kinds of notification (notifications.kinds).
+        from . import notices, permissions  # noqa: F401
 
         permissions.register_rules()

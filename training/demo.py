@@ -36,10 +36,17 @@ COURSES = [
 ]  # fmt: skip
 
 TRAINEES = [
-    ("کوثر", "ملکی"), ("بهزاد", "سلیمانی"), ("نرگس", "فتحی"), ("امید", "رحمانی"), ("الهام", "شریفی"),
-    ("سعید", "قاسمی"), ("مینا", "اکبری"), ("حامد", "یوسفی"), ("زینب", "عباسی"), ("کیان", "نادری"),
-    ("لیلا", "حیدری"), ("پویا", "طاهری"),
+    ("کوثر", "ملکی", "Kowsar Maleki"), ("بهزاد", "سلیمانی", "Behzad Soleimani"), ("نرگس", "فتحی", "Narges Fathi"),
+    ("امید", "رحمانی", "Omid Rahmani"), ("الهام", "شریفی", "Elham Sharifi"), ("سعید", "قاسمی", "Saeed Ghasemi"),
+    ("مینا", "اکبری", "Mina Akbari"), ("حامد", "یوسفی", "Hamed Yousefi"), ("زینب", "عباسی", "Zeinab Abbasi"),
+    ("کیان", "نادری", "Kian Naderi"), ("لیلا", "حیدری", "Leila Heidari"), ("پویا", "طاهری", "Pouya Taheri"),
 ]  # fmt: skip
+# Who signs each demo centre's certificates (fa name, en name, fa title, en title).
+SIGNATORIES = [
+    ("مهندس زهرا کریمی", "Zahra Karimi", "رئیس مرکز", "Head of the centre"),
+    ("مهندس علی موسوی", "Ali Mousavi", "رئیس مرکز", "Head of the centre"),
+    ("دکتر مریم رضایی", "Maryam Rezaei", "مدیر آموزشگاه", "Director of the institute"),
+]
 
 
 def _national_id(nine: str) -> str:
@@ -50,11 +57,12 @@ def _national_id(nine: str) -> str:
 def _trainees():
     User = get_user_model()
     people = [User.objects.get(username="applicant")]
-    for index, (first, last) in enumerate(TRAINEES, start=1):
+    for index, (first, last, latin) in enumerate(TRAINEES, start=1):
         user, created = User.objects.get_or_create(
             username=f"trainee{index}@example.ir",
             defaults={
                 "email": f"trainee{index}@example.ir", "kind": Kind.APPLICANT, "first_name": first, "last_name": last,
+                "latin_name": latin,
                 "national_id": _national_id(f"06{index:07d}"), "mobile": f"0935000{index:04d}",
                 "date_joined": moment(470 - index, 9 + index % 8, index * 4),
                 "email_verified_at": moment(470 - index, 9 + index % 8, index * 4 + 3),
@@ -76,10 +84,15 @@ def load() -> int:
     counties = {county.code: county for county in County.objects.all()}
     centres = [
         TrainingCentre.objects.get_or_create(
-            name_fa=name_fa, defaults={"name_en": name_en, "kind": kind, "county": counties[county]}
+            name_fa=name_fa,
+            defaults={
+                "name_en": name_en, "kind": kind, "county": counties[county],
+                "signatory_name_fa": signatory[0], "signatory_name_en": signatory[1],
+                "signatory_title_fa": signatory[2], "signatory_title_en": signatory[3],
+            },
         )[0]
-        for name_fa, name_en, kind, county in CENTRES
-    ]
+        for (name_fa, name_en, kind, county), signatory in zip(CENTRES, SIGNATORIES, strict=True)
+    ]  # fmt: skip
     courses = [
         Course.objects.get_or_create(
             standard_code=code,

@@ -25,6 +25,11 @@ class TrainingCentre(Bilingual, models.Model):
     address = models.TextField(_("address"), blank=True)
     accreditation_number = models.CharField(_("accreditation number"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who signs the centre's certificates; the signature image is a CertificateArtwork of the centre.
+    signatory_name_fa = models.CharField(_("signatory's name (Persian)"), max_length=120, blank=True)
+    signatory_name_en = models.CharField(_("signatory's name (English)"), max_length=120, blank=True)
+    signatory_title_fa = models.CharField(_("signatory's title (Persian)"), max_length=160, blank=True)
+    signatory_title_en = models.CharField(_("signatory's title (English)"), max_length=160, blank=True)
 
     class Meta:
         ordering = ["county__order", "name_fa"]
@@ -393,3 +398,35 @@ class AwarenessActivity(models.Model):
     @property
     def participants(self) -> int:
         return self.workers_count + self.employers_count + self.others_count
+
+
+class CertificateArtwork(models.Model):
+    """An image printed on certificates: TVTO's emblem, or a centre signatory's signature.
+
+    Uploaded by TVTO staff, kept privately like any document; the newest of a kind (and centre) is the
+    one printed, the older ones stay as the record of what earlier certificates carried.
+    """
+
+    class Kind(models.TextChoices):
+        EMBLEM = "emblem", _("Emblem")
+        SIGNATURE = "signature", _("Signature")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    centre = models.ForeignKey(
+        TrainingCentre, on_delete=models.PROTECT, null=True, blank=True, related_name="artwork"
+    )
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("certificate image")
+        verbose_name_plural = _("certificate images")
+        indexes = [models.Index(fields=["kind", "centre", "-uploaded_at"], name="training_artwork_latest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.uploaded_at:%Y-%m-%d}"

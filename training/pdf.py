@@ -1,6 +1,7 @@
 """The printable certificate: A4 landscape, Persian or English, with a QR code to its public check."""
 
 import base64
+import logging
 
 import qrcode
 import qrcode.image.svg
@@ -8,8 +9,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from agencies.models import Agency
-from greenjobs import pdf
+from greenjobs import pdf, uploads
 from greenjobs.links import absolute_reverse
+
+from .models import CertificateArtwork
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("fa", "en")
 
@@ -41,6 +46,30 @@ def _tvto_name() -> str:
     return agency.name if agency else ""
 
 
+def _image_uri(artwork) -> str:
+    """The stored image as a data URI, so WeasyPrint needs no access to the private storage."""
+    if artwork is None:
+        return ""
+    try:
+        with uploads.open_document(artwork.stored_name) as fileobj:
+            data = fileobj.read()
+    except OSError:  # a lost image must not stop the certificate: it prints without it
+        logger.warning("Certificate image %s could not be read", artwork.stored_name, exc_info=True)
+        return ""
+    return f"data:{artwork.content_type};base64," + base64.b64encode(data).decode("ascii")
+
+
+def _latest(kind: str, centre=None):
+    return CertificateArtwork.objects.filter(kind=kind, centre=centre).order_by("-uploaded_at", "-pk").first()
+
+
+def holder_name(person, language: str) -> str:
+    """The holder as the certificate's language writes them: the Latin name on the English one."""
+    if language == "en" and person.latin_name:
+        return person.latin_name
+    return person.get_full_name() or person.username
+
+
 def certificate_html(certificate, language: str = "fa") -> str:
     """The certificate as the HTML WeasyPrint lays out (kept apart so tests can read what is printed)."""
     language = language if language in LANGUAGES else "fa"
@@ -51,11 +80,16 @@ def certificate_html(certificate, language: str = "fa") -> str:
         context = {
             "certificate": certificate,
             "person": enrolment.person,
-            "holder_name": enrolment.person.get_full_name() or enrolment.person.username,
+            "holder_name": holder_name(enrolment.person, language),
+            "holder_in_latin": language == "en" and bool(enrolment.person.latin_name),
             "course": session.course,
             "session": session,
             "centre": session.centre,
             "issuer": _tvto_name(),
+            "emblem_uri": _image_uri(_latest(CertificateArtwork.Kind.EMBLEM)),
+            "signature_uri": _image_uri(_latest(CertificateArtwork.Kind.SIGNATURE, session.centre)),
+            "signatory_name": session.centre.tr("signatory_name"),
+            "signatory_title": session.centre.tr("signatory_title"),
             "verification_url": url,
             "qr_data_uri": qr_data_uri(url),
             **pdf.fonts(),

@@ -7,7 +7,9 @@ from django.utils import translation
 from greenjobs.links import absolute_reverse
 from greenjobs.mail import render_subject, retry_countdown
 from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from notifications.selectors import EMAIL, wants
 
+from . import notices
 from .models import Enrolment
 from .services import certificates
 
@@ -26,6 +28,9 @@ def send_promotion_email(self, enrolment_id: int) -> str:
     )
     if enrolment is None or not enrolment.person.email:
         return "skipped"
+    # The trainee may have chosen not to get this by e-mail (the inbox still has it).
+    if not wants(user_id=enrolment.person_id, kind_code=notices.PROMOTED, channel=EMAIL):
+        return "not wanted"
     # The task's id is the same on every delivery of one promotion: a worker that died after sending
     # must not mail the trainee again when the message comes back.
     key = f"training:promotion-mail:{self.request.id}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("centres/", catalogue.centre_list, name="centre_list"),
     path("centres/new/", catalogue.centre_create, name="centre_create"),
     path("centres/<int:pk>/edit/", catalogue.centre_edit, name="centre_edit"),
+    path("certificates/emblem/", catalogue.certificate_emblem, name="certificate_emblem"),
     # Enrolment.
     path("sessions/<int:pk>/enrol/", enrolment.enrol, name="enrol"),
     path("enrolments/<int:pk>/cancel/", enrolment.cancel, name="cancel"),

@@ -91,7 +91,7 @@ class OperatorEndpointsMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        from . import views
+        from . import views  # views import the health checks, which need the apps loaded
 
         self.endpoints = {
             "/metrics": views.metrics,

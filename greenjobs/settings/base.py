@@ -36,12 +36,16 @@ INSTALLED_APPS = [
     "csp",
     "greenjobs",
     "greenjobs.outbox",
+    "notifications",
     "accounts",
     "agencies",
     "programs",
     "incentives",
     "training",
+    "monitoring",
     "measurement",
+    "search",
+    "guide",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "greenjobs.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -169,6 +174,15 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Green Jobs Qom <no-reply@greenjobs-qom.ir>")
+# SMS for urgent events (notifications.sms), chosen like EMAIL_BACKEND: the console backend logs each
+# message; "notifications.sms.KavenegarBackend" sends through Kavenegar's REST API with SMS_API_KEY (the
+# key is part of the request's address) from the line SMS_SENDER (the account's default line when empty).
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
+SMS_API_KEY = env("SMS_API_KEY", default="")
+SMS_SENDER = env("SMS_SENDER", default="")
+SMS_API_BASE_URL = env("SMS_API_BASE_URL", default="https://api.kavenegar.com")
+SMS_CONNECT_TIMEOUT = env.float("SMS_CONNECT_TIMEOUT", default=3.0)
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
 # Where people reach the portal (scheme, host, port): every absolute link in e-mails, certificates'
 # QR codes and the API is built on it (greenjobs.links), since a worker has no request to ask.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
@@ -334,6 +348,12 @@ CSRF_FAILURE_VIEW = "greenjobs.views.csrf_failure"
 REGISTRATION_VALIDITY_DAYS = env.int("REGISTRATION_VALIDITY_DAYS", default=730)
 # Days a registration may wait in one stage before the DOE queue flags it as late.
 ASSESSMENT_SLA_DAYS = env.int("ASSESSMENT_SLA_DAYS", default=14)
+# Staff are reminded of a case this many days before its stage's SLA lapses (a daily task), at most
+# SLA_REMINDER_BATCH cases per kind of case and run.
+SLA_REMINDER_DAYS = env.int("SLA_REMINDER_DAYS", default=2)
+SLA_REMINDER_BATCH = env.int("SLA_REMINDER_BATCH", default=200)
+# "A case reached my stage" goes to at most this many staff of the agency and role that work it.
+NOTIFICATION_STAFF_FANOUT = env.int("NOTIFICATION_STAFF_FANOUT", default=50)
 
 # The demo accounts' password. Its committed default is public (it is in the README), so it is only
 # accepted where the portal runs as a local demo: the local and test settings allow it, nothing else.

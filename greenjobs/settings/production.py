@@ -44,6 +44,9 @@ LANGUAGE_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# A provider chosen without its key would only fail in the worker, message after message.
+if SMS_BACKEND == "notifications.sms.KavenegarBackend" and not SMS_API_KEY:  # noqa: F405
+    raise ImproperlyConfigured("SMS_BACKEND is Kavenegar but SMS_API_KEY is not set")
 
 # A log collector reads JSON lines; LOG_FORMAT=text for a person reading the console.
 LOG_FORMAT = env("LOG_FORMAT", default="json")

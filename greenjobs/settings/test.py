@@ -85,3 +85,5 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Static files come from the app folders (live-server browser tests too); nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Text messages are kept in notifications.sms.outbox, as e-mails are in django.core.mail.outbox.
+SMS_BACKEND = "notifications.sms.LocmemBackend"

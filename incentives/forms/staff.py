@@ -125,6 +125,9 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
 # --- schemes ----------------------------------------------------------------------------------------------
 
 
+MONITORING_FIELDS = ("monitoring_months", "min_insured_days", "shortfall_tolerance", "report_days")
+
+
 class SchemeForm(BootstrapFormMixin, ModelForm):
     """Everything about a scheme except the running totals, which only approvals and payments change."""
 
@@ -148,7 +151,7 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
             "min_amount", "interest_rate", "term_months", "grace_months", "grace_starts", "grace_interest",
             "opens_on", "closes_on", "requires_verified_registration", "weight_knowledge_based",
             "weight_jobs_per_rial", "weight_environment", "weight_county", "priority_counties",
-            "is_published",
+            "monitoring_months", "min_insured_days", "shortfall_tolerance", "report_days", "is_published",
         ]  # fmt: skip
         widgets = {
             "code": forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters"}),
@@ -166,8 +169,17 @@ class SchemeForm(BootstrapFormMixin, ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority_counties"].queryset = County.objects.order_by("order")
-        for name in ("interest_rate", "term_months", "grace_months"):
+        for name in ("interest_rate", "term_months", "grace_months", "monitoring_months"):
             self.fields[name].widget.attrs["dir"] = "ltr"
+        for name in MONITORING_FIELDS:
+            # Left empty, the scheme keeps what it has (a new one, the defaults of the model).
+            self.fields[name].required = False
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name in MONITORING_FIELDS:
+            if name in self.cleaned_data and self.cleaned_data[name] in (None, ""):
+                self.cleaned_data[name] = getattr(self.instance, name)
 
     def clean_code(self):
         # Stored as the service stores it, so the model's format check reads what will be saved.

@@ -15,7 +15,7 @@ from greenjobs.text import normalize_persian
 from greenjobs.workflow import SYSTEM, Workflow
 from programs.models import RegistrationStatus
 
-from .. import scoring
+from .. import notices, scoring
 from ..models import (
     CLOSED_STAGES,
     ApplicationDocument,
@@ -216,7 +216,9 @@ def _event(application, move, *, actor, from_status, to_status, reason, at) -> A
 
 
 def _notify(event: ApplicationEvent) -> None:
-    # The applicant's mail is recorded with the event (outbox), and sent once it commits.
+    # The applicant's mail is recorded with the event (outbox), and sent once it commits; the notification
+    # centre's rows (the applicant's, and the next stage's staff's) are written in the same transaction.
+    notices.event_recorded(event)
     enqueue("incentives.tasks.send_application_event_email", event.pk)
 
 

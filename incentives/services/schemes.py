@@ -1,3 +1,5 @@
+import contextlib
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -9,14 +11,15 @@ from greenjobs.text import normalize_persian
 
 from ..models import LONGEST_WINDOW_YEARS, WEIGHTS_TOTAL, LoanScheme
 from ..permissions import can_manage_schemes
-from ..validators import EARLIEST_DATE, LATEST_DATE, normalize_scheme_code
+from ..validators import EARLIEST_DATE, LATEST_DATE, normalize_monitoring_months, normalize_scheme_code
 from .schedule import add_jalali_months
 
 FIELDS = (
     "code", "title_fa", "title_en", "description_fa", "description_en", "budget", "max_amount", "min_amount",
     "interest_rate", "term_months", "grace_months", "grace_starts", "grace_interest", "opens_on", "closes_on",
     "requires_verified_registration", "weight_knowledge_based", "weight_jobs_per_rial", "weight_environment",
-    "weight_county", "is_published",
+    "weight_county", "monitoring_months", "min_insured_days", "shortfall_tolerance", "report_days",
+    "is_published",
 )  # fmt: skip
 
 
@@ -31,6 +34,10 @@ def apply_fields(scheme: LoanScheme, data: dict) -> None:
                 value = " ".join(value.split())
             if field == "code" and value:
                 value = normalize_scheme_code(value)
+            if field == "monitoring_months" and value:
+                # Kept as typed when it cannot be read: the model's validator names the problem on its field.
+                with contextlib.suppress(ValidationError):
+                    value = normalize_monitoring_months(value)
             setattr(scheme, field, value)
 
 

@@ -29,9 +29,10 @@ def programme_dashboard(request):
 
 @require_GET
 def public_dashboard(request):
-    """Progress against the memorandum's goals for anyone: aggregate figures only, never a person."""
+    """Progress against the memorandum's goals for anyone: aggregate figures only, never a person; of the
+    jobs loans promised, only those verified (a promise is not a job)."""
     return render(
         request,
         "measurement/public_dashboard.html",
-        {"progress": selectors.localized_progress(selectors.stored_progress())},
+        {"progress": selectors.public_progress(selectors.localized_progress(selectors.stored_progress()))},
     )

@@ -1,6 +1,7 @@
 from .initiatives import Bid, Initiative, Milestone, Project, ProjectEvent
 from .registry import (
     CATEGORY_UNITS,
+    REFERENCE_PREFIX,
     Assessment,
     AssessmentItem,
     Business,
@@ -20,8 +21,27 @@ from .registry import (
 )
 
 __all__ = [
-    "CATEGORY_UNITS", "Assessment", "AssessmentItem", "Bid", "Business", "BusinessDocument", "County",
-    "DocumentKind", "GreenJob", "GreenOccupation", "ImportJob", "Initiative",
-    "LegalForm", "Milestone", "OccupationKind", "Project", "ProjectEvent", "RegistrationEvent",
-    "RegistrationStatus", "RequirementCategory", "Sector", "Unit",
+    "CATEGORY_UNITS",
+    "REFERENCE_PREFIX",
+    "Assessment",
+    "AssessmentItem",
+    "Bid",
+    "Business",
+    "BusinessDocument",
+    "County",
+    "DocumentKind",
+    "GreenJob",
+    "GreenOccupation",
+    "ImportJob",
+    "Initiative",
+    "LegalForm",
+    "Milestone",
+    "OccupationKind",
+    "Project",
+    "ProjectEvent",
+    "RegistrationEvent",
+    "RegistrationStatus",
+    "RequirementCategory",
+    "Sector",
+    "Unit",
 ]  # fmt: skip

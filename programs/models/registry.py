@@ -15,6 +15,9 @@ from greenjobs.validators import validate_business_id, validate_national_id
 
 from . import registration_rules as rules
 
+# Registrations are quoted as GR-00042 (green registration), loans by their scheme: GL-SUN-00042.
+REFERENCE_PREFIX = "GR"
+
 
 class County(Bilingual, models.Model):
     """A county (شهرستان) of Qom province."""
@@ -223,6 +226,11 @@ class Business(models.Model):
 
     def __str__(self):
         return self.legal_name
+
+    @property
+    def reference(self) -> str:
+        """The registration's tracking number, as the applicant and staff quote it."""
+        return f"{REFERENCE_PREFIX}-{self.pk:05d}"
 
     def refresh_search_text(self):
         self.search_text = search_key(" ".join([self.legal_name, self.address, self.national_business_id]))

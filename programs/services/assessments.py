@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from greenjobs.exceptions import ConflictError, DomainError
 
+from .. import notices
 from ..models import CATEGORY_UNITS, Assessment, AssessmentItem, RegistrationStatus, RequirementCategory
 
 
@@ -110,6 +111,7 @@ def assessment_mark_ready(*, assessment_id: int, actor, summary: str) -> Assessm
     assessment.status = Assessment.Status.READY
     assessment.ready_at = timezone.now()
     assessment.save(update_fields=["summary", "status", "ready_at"])
+    notices.checklist_ready(assessment)
     return assessment
 
 

@@ -17,6 +17,7 @@ from greenjobs.text import normalize_persian
 from greenjobs.validators import normalize_business_id, normalize_national_id
 from greenjobs.workflow import Workflow
 
+from .. import notices
 from ..models import (
     Assessment,
     Business,
@@ -207,7 +208,9 @@ def _record(business, transition, *, actor, from_status, to_status, reason, at) 
 
 
 def _notify(event: RegistrationEvent) -> None:
-    # The owner's mail is recorded with the event (outbox), and sent once it commits.
+    # The owner's mail is recorded with the event (outbox), and sent once it commits; the notification
+    # centre's rows (the owner's, and DOE staff's for a new case) are written in the same transaction.
+    notices.event_recorded(event)
     enqueue("programs.tasks.send_registration_event_email", event.pk)
 
 

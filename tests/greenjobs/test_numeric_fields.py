@@ -228,8 +228,9 @@ def test_the_walk_finds_the_forms_and_their_numeric_fields():
     # A sample of every way a numeric field comes to be: declared, from the model, built in __init__.
     assert found["AssessmentItemForm"] == ["baseline", "current"]
     assert found["SchemeForm"] == [
-        "budget", "grace_months", "interest_rate", "max_amount", "min_amount", "term_months",
-        "weight_county", "weight_environment", "weight_jobs_per_rial", "weight_knowledge_based",
+        "budget", "grace_months", "interest_rate", "max_amount", "min_amount", "min_insured_days",
+        "report_days", "shortfall_tolerance", "term_months", "weight_county", "weight_environment",
+        "weight_jobs_per_rial", "weight_knowledge_based",
     ]  # fmt: skip
     assert found["CourseForm"] == ["hours", "min_attendance_percent", "pass_mark"]
     assert found["LocationForm"] == ["employees_total"]

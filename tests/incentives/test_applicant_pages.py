@@ -710,7 +710,7 @@ def test_the_application_page_links_to_the_schedule_once_there_is_one(client, ow
 
 # --- query counts ------------------------------------------------------------------------------------------
 
-MY_APPLICATIONS_QUERIES = 4
+MY_APPLICATIONS_QUERIES = 5  # with the header's unread notifications
 SCHEME_LIST_QUERIES = 4  # open, upcoming, the closed ones' count and their page
 
 

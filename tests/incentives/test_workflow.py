@@ -197,6 +197,8 @@ def test_the_move_table_is_the_documented_lifecycle():
         "fall_into_arrears": (("repaying",), "in_arrears", "system", (), False, False),
         "catch_up": (("in_arrears",), "repaying", "system", (), False, False),
         "settle": (("repaying", "in_arrears"), "settled", "system", (), False, False),
+        "change_rate": (("repaying", "in_arrears"), "repaying", "system", (), False, False),
+        "recall": (("repaying", "in_arrears"), "repaying", "system", (), False, False),
     }
     assert RESUME_STAGE == {
         "environment_return": "environmental_review",

@@ -261,6 +261,11 @@ EXPECTED_Q2 = {
     "G1.8": Decimal("1000000000.00"),
     # Nothing was due by the quarter's end: the loan was in its grace months (its own test has the rest).
     "G1.9": Decimal("0.00"),
+    # The loan's monitoring rounds check months after the quarter: none is assessed.
+    "G1.10": Decimal(0),
+    "G1.11": Decimal(0),
+    "G1.12": Decimal("0.00"),
+    "G1.13": Decimal("0.00"),
     # b2, b3 verified; one rejected with 1 finding; one returned for changes with 2 findings.
     "G2.1": Decimal(4),
     "G2.2": Decimal(3),

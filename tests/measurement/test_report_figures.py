@@ -80,7 +80,7 @@ def test_the_csv_has_a_bom_and_one_row_per_indicator_with_the_snapshot_numbers(d
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     expected = indicator_rows(snapshot)
-    assert len(rows) == 1 + len(expected) == 30
+    assert len(rows) == 1 + len(expected) == 34
     for (goal, row), line in zip(expected, rows[1:], strict=True):
         numbers = [str(as_cell(row[key])) for key in ("baseline", "target", "actual", "percent")]
         assert line == [goal, row["code"], row["name_fa"], row["unit_fa"], *numbers]
@@ -97,6 +97,7 @@ def test_the_excel_file_has_the_indicators_and_one_sheet_per_breakdown(demo):
         "By county",
         "By agency",
         "Loan funnel",
+        "Jobs promised and verified",
         "Training",
         "Savings",
         "Late milestones",

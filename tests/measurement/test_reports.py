@@ -184,7 +184,7 @@ def test_a_persian_workbook_reads_right_to_left(agencies):
     workbook = load_workbook(io.BytesIO(exports.to_xlsx(snapshot, "fa")))
 
     assert all(sheet.sheet_view.rightToLeft for sheet in workbook.worksheets)
-    assert len(workbook.worksheets) == 8
+    assert len(workbook.worksheets) == 9
 
 
 # --- who may see and download ------------------------------------------------------------------------------
@@ -373,7 +373,7 @@ def test_the_detail_page_embeds_the_partial_and_summarises_the_indicators(client
     page = client.get(reverse("measurement:report_detail", args=[ready.pk])).content.decode()
 
     assert 'id="report-progress"' in page
-    assert page.count('data-testid="report-indicator"') == 29
+    assert page.count('data-testid="report-indicator"') == 33
     assert GOALS[0]["title_en"] in page
 
 

@@ -865,7 +865,7 @@ def test_the_sessions_list_for_tvto_runs_a_fixed_number_of_queries(
     _sessions(size)
     client.force_login(officer)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # 9, and the header's unread notifications
         content = html_of(client.get(LIST_URL, {"scope": "all"}))
 
     assert len(listed(content)) == size
@@ -888,7 +888,8 @@ def test_my_training_runs_a_fixed_number_of_queries(
             )
     client.force_login(applicant)
 
-    with django_assert_num_queries(4):  # session, user, the enrolments' count, the page
+    # session, user, the enrolments' count, the page, the header's unread notifications
+    with django_assert_num_queries(5):
         content = html_of(client.get(MY_TRAINING_URL))
 
     assert content.count('data-testid="my-enrolment"') == size

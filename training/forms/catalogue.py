@@ -67,17 +67,41 @@ class SessionFilterForm(BootstrapFormMixin, forms.Form):
 class CentreForm(BootstrapFormMixin, ModelForm):
     class Meta:
         model = TrainingCentre
-        fields = ["name_fa", "name_en", "kind", "county", "address", "accreditation_number", "is_active"]
+        fields = [
+            "name_fa",
+            "name_en",
+            "kind",
+            "county",
+            "address",
+            "accreditation_number",
+            "is_active",
+            "signatory_name_fa",
+            "signatory_name_en",
+            "signatory_title_fa",
+            "signatory_title_en",
+        ]
         widgets = {
             "name_fa": forms.TextInput(attrs={"dir": "rtl", "lang": "fa"}),
             "name_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+            "signatory_name_fa": forms.TextInput(attrs={"dir": "rtl", "lang": "fa"}),
+            "signatory_name_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+            "signatory_title_fa": forms.TextInput(attrs={"dir": "rtl", "lang": "fa"}),
+            "signatory_title_en": forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
             "address": forms.Textarea(attrs={"rows": 2}),
             "accreditation_number": forms.TextInput(attrs={"dir": "ltr"}),
         }
         help_texts = {
             "accreditation_number": _("For an accredited private institute: its TVTO accreditation number."),
             "is_active": _("Untick when the centre no longer runs courses. It is never deleted."),
+            "signatory_title_fa": _("For example: رئیس مرکز آموزش فنی و حرفه‌ای."),
         }
+
+    signature = forms.FileField(
+        label=_("Signature image"),
+        required=False,
+        help_text=_("PNG or JPEG of the signatory's signature, on a white or transparent background."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,3 +182,11 @@ class SessionForm(BootstrapFormMixin, forms.Form):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("A session cannot end before it starts."))
         return cleaned
+
+
+class EmblemForm(BootstrapFormMixin, forms.Form):
+    image = forms.FileField(
+        label=_("Emblem"),
+        help_text=_("PNG or JPEG; printed at the top of every certificate from now on."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )

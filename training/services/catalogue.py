@@ -8,18 +8,31 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from greenjobs import uploads
 from greenjobs import workflow as engine
 from greenjobs.exceptions import ConflictError, DomainError
 from greenjobs.formats import format_digits, format_number
 from greenjobs.jalali import format_date
 from greenjobs.text import fold_digits, normalize_persian
 
-from ..models import Course, Enrolment, Session, TrainingCentre
+from ..models import CertificateArtwork, Course, Enrolment, Session, TrainingCentre
 from ..permissions import can_manage_training
 from . import enrolment as enrolment_services
 from .transitions import SESSION_FLOW
 
-CENTRE_FIELDS = ("name_fa", "name_en", "kind", "county", "address", "accreditation_number", "is_active")
+CENTRE_FIELDS = (
+    "name_fa",
+    "name_en",
+    "kind",
+    "county",
+    "address",
+    "accreditation_number",
+    "is_active",
+    "signatory_name_fa",
+    "signatory_name_en",
+    "signatory_title_fa",
+    "signatory_title_en",
+)
 COURSE_FIELDS = (
     "standard_code", "title_fa", "title_en", "occupation", "hours", "audience", "description_fa",
     "description_en", "pass_mark", "min_attendance_percent", "is_active",
@@ -78,7 +91,8 @@ def centre_create(*, actor, data: dict) -> TrainingCentre:
 
 
 @transaction.atomic
-def centre_update(*, centre_id: int, actor, data: dict) -> TrainingCentre:
+def centre_update(*, centre_id: int, actor, data: dict, signature=None) -> TrainingCentre:
+    """Saves the centre; with `signature`, its signatory's new signature image too (or neither)."""
     _require_tvto(actor)
     centre = TrainingCentre.objects.select_for_update().filter(pk=centre_id).first()
     if centre is None:
@@ -86,6 +100,13 @@ def centre_update(*, centre_id: int, actor, data: dict) -> TrainingCentre:
     _apply(centre, data, CENTRE_FIELDS)
     centre.full_clean()
     centre.save()
+    if signature:
+        try:
+            artwork_upload(
+                actor=actor, kind=CertificateArtwork.Kind.SIGNATURE, uploaded=signature, centre_id=centre.pk
+            )
+        except ValidationError as exc:
+            raise ValidationError({"signature": exc.message_dict["image"]}) from exc
     return centre
 
 
@@ -230,3 +251,38 @@ def session_cancel(*, session_id: int, actor) -> Session:
             )
 
     return engine.apply(SESSION_FLOW, "cancel", obj=session, actor=actor, effects=effects)
+
+
+# --- what certificates carry ------------------------------------------------------------------------------
+
+
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+@transaction.atomic
+def artwork_upload(*, actor, kind: str, uploaded, centre_id: int | None = None) -> CertificateArtwork:
+    """Stores TVTO's emblem, or a centre signatory's signature, for the certificates printed from now on."""
+    _require_tvto(actor)
+    if kind not in CertificateArtwork.Kind.values:
+        raise DomainError(_("No such kind of certificate image."), code="bad_kind")
+    centre = None
+    if kind == CertificateArtwork.Kind.SIGNATURE:
+        centre = TrainingCentre.objects.filter(pk=centre_id).first()
+        if centre is None:
+            raise DomainError(_("No such training centre."), code="not_found", status_code=404)
+    try:
+        content_type = uploads.check_document(uploaded)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages}) from exc
+    if content_type not in IMAGE_TYPES:
+        raise ValidationError({"image": _("Use a PNG or JPEG image.")})
+    with uploads.document_stored(uploaded, "certificate-artwork") as stored, transaction.atomic():
+        return CertificateArtwork.objects.create(
+            kind=kind,
+            centre=centre,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )

@@ -6,6 +6,7 @@ from greenjobs.exceptions import ConflictError
 from greenjobs.outbox.services import enqueue
 from greenjobs.workflow import Workflow
 
+from .. import notices
 from ..models import Certificate, Enrolment, Session, TrainingEvent
 from ..workflow import CERTIFICATE_TRANSITIONS, ENROLMENT_TRANSITIONS, SESSION_TRANSITIONS, actor_may
 
@@ -36,6 +37,7 @@ def _certificate_event(
 
 def _notify_enrolment(event: TrainingEvent) -> None:
     if event.action == "promote":
+        notices.promoted(event)
         enqueue("training.tasks.send_promotion_email", event.enrolment_id)
 
 

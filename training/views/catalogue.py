@@ -14,8 +14,8 @@ from greenjobs.paging import CheapPaginator
 from greenjobs.permissions import rule_required
 
 from .. import selectors
-from ..forms.catalogue import CentreForm, CourseForm, SessionFilterForm, SessionForm
-from ..models import Course, TrainingCentre
+from ..forms.catalogue import CentreForm, CourseForm, EmblemForm, SessionFilterForm, SessionForm
+from ..models import CertificateArtwork, Course, TrainingCentre
 from ..permissions import can_enrol, can_manage_training
 from ..services import catalogue as services
 
@@ -215,13 +215,35 @@ def centre_create(request):
 def centre_edit(request, pk):
     centre = get_object_or_404(TrainingCentre, pk=pk)
     stored = centre.name
-    form = CentreForm(request.POST or None, instance=centre)
+    form = CentreForm(request.POST or None, request.FILES or None, instance=centre)
     if request.method == "POST" and form.is_valid():
         try:
-            centre = services.centre_update(centre_id=pk, actor=request.user, data=form.cleaned_data)
+            centre = services.centre_update(
+                centre_id=pk,
+                actor=request.user,
+                data=form.cleaned_data,
+                signature=form.cleaned_data.get("signature"),
+            )
         except (ValidationError, DomainError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, _("Your changes to %(centre)s were saved.") % {"centre": centre.name})
             return redirect("training:centre_list")
     return render(request, "training/catalogue/centre_form.html", {"form": form, "centre": stored})
+
+
+@tvto_required
+@require_http_methods(["GET", "POST"])
+def certificate_emblem(request):
+    """TVTO's emblem on the certificates: uploaded here, never hard-coded."""
+    form = EmblemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.artwork_upload(actor=request.user, kind="emblem", uploaded=form.cleaned_data["image"])
+        except (ValidationError, DomainError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("The emblem was saved; certificates printed from now on carry it."))
+            return redirect("training:centre_list")
+    current = CertificateArtwork.objects.filter(kind="emblem").order_by("-uploaded_at", "-pk").first()
+    return render(request, "training/catalogue/emblem_form.html", {"form": form, "current": current})

@@ -11,12 +11,19 @@ from agencies import demo as agencies_demo
 from agencies import seed as agencies_seed
 from greenjobs.celery import app as celery_app
 from incentives import demo as incentives_demo
+from incentives.models import ApplicationEvent
 from measurement import notes as figure_notes
 from measurement import seed_indicators
 from measurement.services import progress, snapshots
+from monitoring import demo as monitoring_demo
+from notifications import demo as notifications_demo
+from notifications import reminders
+from notifications.services import notification_times_set
 from programs import demo as programs_demo
 from programs import demo_initiatives
+from programs.models import Assessment, RegistrationEvent
 from training import demo as training_demo
+from training.models import TrainingEvent
 
 
 @contextmanager
@@ -29,6 +36,28 @@ def tasks_in_process():
         yield
     finally:
         celery_app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+
+
+def _date_notifications() -> None:
+    """The notifications follow their events back to the moments the demo's story gives them, and only
+    each person's newest few are left unread, so `make run` opens on inboxes that read real."""
+    times = {}
+    for prefix, model in (
+        ("programs.event", RegistrationEvent),
+        ("incentives.event", ApplicationEvent),
+        ("training.event", TrainingEvent),
+    ):
+        times.update({f"{prefix}:{pk}": at for pk, at in model.objects.values_list("pk", "at")})
+    keys = list(times)
+    for start in range(0, len(keys), 500):
+        notification_times_set(times={key: times[key] for key in keys[start : start + 500]})
+    for assessment_id, ready_at in Assessment.objects.filter(ready_at__isnull=False).values_list(
+        "pk", "ready_at"
+    ):
+        notification_times_set(prefix=f"programs.ready:{assessment_id}:", at=ready_at)
+    # Staff see which of the demo's cases are close to their deadline.
+    reminders.run()
+    notifications_demo.settle()
 
 
 class Command(BaseCommand):
@@ -47,13 +76,18 @@ class Command(BaseCommand):
         # its tasks run here, in process, where mail goes nowhere (a worker would print them all),
         # and the demo is complete (certificates issued) when the command ends.
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                SMS_BACKEND="notifications.sms.DummyBackend",
+            ),
             tasks_in_process(),
         ):
             registrations = programs_demo.load()
             loans = incentives_demo.load()
+            monitoring_demo.load()
             training_demo.load()
             demo_initiatives.load()
+        _date_notifications()
         # The demo writes history into past periods: figures stored while it loaded are dropped (and the
         # drop recorded), then the dashboards' figures are prepared once it is complete.
         snapshots.figures_rebuild(reason=figure_notes.demo_loaded())
