@@ -98,6 +98,7 @@ class Walk:
         self.pages = 0
         self.public_controls: dict[tuple[str, str], int] = {}
         self.wrapped: list[str] = []
+        self.checked: list[tuple] = []
 
     def context(self, role, language):
         context = self.browser.new_context(
@@ -119,7 +120,9 @@ class Walk:
 
     def check(self, page, *, role, language, label):
         self.pages += 1
+        started = time.monotonic()
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        self.checked.append((role or "anonymous", language, label, round(time.monotonic() - started, 2)))
         for violation in results["violations"]:
             self.findings.append(
                 {
@@ -265,7 +268,11 @@ def test_every_page_of_every_role_passes_axe_and_keeps_the_navigation_on_one_lin
     print(f"\naxe: {walk.pages} pages in {elapsed:.0f} s\n{report}")
     if os.environ.get("AXE_REPORT"):
         with open(os.environ["AXE_REPORT"], "w") as out:
-            json.dump({"pages": walk.pages, "seconds": elapsed, "findings": walk.findings}, out, indent=1)
+            json.dump(
+                {"pages": walk.pages, "seconds": elapsed, "checked": walk.checked, "findings": walk.findings},
+                out,
+                indent=1,
+            )
 
     failing = [finding for finding in walk.findings if finding["impact"] in FAILING_IMPACTS]
     details = "\n".join(
