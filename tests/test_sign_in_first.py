@@ -41,6 +41,11 @@ PUBLIC = {
     "healthz_ready",
     "set_language",
     "javascript-catalog",
+    # Help is for everyone, before signing up too.
+    "guide:index",
+    "guide:role",
+    "guide:schemes",
+    "guide:faq",
 }
 # Files and a form target that answer "not found" to a stranger, signed in or not: asking them to sign in
 # would tell them the thing exists.
@@ -61,6 +66,7 @@ POST_ONLY = {
     "training:enrol": "/training/sessions/1/",
     "training:cancel": "/training/my-training/",
     "training:certificate_revoke": "/training/certificates/",
+    "notifications:read_all": "/notifications/",
 }
 # Whole trees with their own sign-in: the admin's login page, the API (DRF answers 401/403 itself).
 PUBLIC_PREFIXES = ("/admin/", "/api/")
