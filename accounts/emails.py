@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -33,4 +34,16 @@ def send_account_exists(user) -> None:
         }
         subject = render_subject("accounts/email/account_exists_subject.txt", context)
         body = render_to_string("accounts/email/account_exists_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def send_password_reset(user) -> None:
+    """The reset link, in the language of the account (not of whoever asked), to the portal's address."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    with translation.override(user.language or "fa"):
+        link = absolute_reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        context = {"user": user, "link": link}
+        subject = render_subject("accounts/email/password_reset_subject.txt", context)
+        body = render_to_string("accounts/email/password_reset_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs.forms import BootstrapFormMixin
-from greenjobs.links import absolute_reverse
 
 
 class SignUpForm(BootstrapFormMixin, forms.Form):
@@ -76,14 +75,7 @@ class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        # The link goes to the portal's public address, as in every other e-mail, not to whatever
-        # host the request happened to name.
-        link = absolute_reverse(
-            "accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
-        )
-        context = {**context, "link": link}
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    """Only the address; the view hands it to `services.password_reset_request`, which queues the mail."""
 
 
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):

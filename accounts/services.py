@@ -3,8 +3,10 @@
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -139,6 +141,28 @@ def email_verify(*, uidb64: str, token: str) -> "User":
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
     return user
+
+
+@transaction.atomic
+def password_reset_request(*, users) -> int:
+    """Queues a reset link for each account the address belongs to; the page answers before any mail
+    server is asked, and a server that is down is retried rather than the link silently lost."""
+    count = 0
+    for user in users:
+        if not _password_reset_due(user):
+            continue
+        enqueue("accounts.tasks.send_password_reset_email", user.pk)
+        count += 1
+    return count
+
+
+def _password_reset_due(user) -> bool:
+    """False while the account's last reset mail is younger than PASSWORD_RESET_INTERVAL."""
+    try:
+        return cache.add(f"accounts:password-reset:{user.pk}", 1, timeout=settings.PASSWORD_RESET_INTERVAL)
+    except Exception:  # a cache that is down must not stop a person from getting back in
+        logger.warning("Password reset interval not checked: the cache is unreachable.", exc_info=True)
+        return True
 
 
 def user_set_language(*, user, language: str) -> None:

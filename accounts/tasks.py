@@ -42,6 +42,23 @@ def send_account_exists_notice(self, user_id: int) -> str:
     return "sent"
 
 
+@shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
+def send_password_reset_email(self, user_id: int) -> str:
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None or not user.has_usable_password():
+        return "skipped"
+    # One mail per task, however often its message is delivered (the id stays the same).
+    key = f"accounts:password-reset-mail:{self.request.id}"
+    if not sent_mail_claim(key=key):
+        return "duplicate"
+    try:
+        emails.send_password_reset(user)
+    except OSError as exc:
+        sent_mail_release(key=key)
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+    return "sent"
+
+
 @shared_task(time_limit=300, soft_time_limit=240)
 def purge_unverified_signups() -> int:
     return services.unverified_signups_purge()

@@ -117,13 +117,35 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    form_class=PasswordResetForm,
-    email_template_name="accounts/email/password_reset_body.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.over_limit(
+            request,
+            scope="accounts:password-reset",
+            limit=settings.PASSWORD_RESET_LIMIT,
+            window=settings.PASSWORD_RESET_WINDOW,
+        ):
+            form = self.get_form()
+            form.is_valid()  # keeps what was typed on the page
+            form.add_error(None, _("Too many reset requests from your connection. Please try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        # Django would send the mail inside the request; the portal queues it like every other mail,
+        # so a slow or absent mail server neither holds the page nor loses the link. The answer is the
+        # same whether or not the address has an account.
+        services.password_reset_request(users=form.get_users(form.cleaned_data["email"]))
+        return redirect(self.success_url)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

@@ -362,6 +362,11 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # Sign-ups per client address and window (seconds): the form must not become a way to test identifiers.
 SIGN_UP_LIMIT = env.int("SIGN_UP_LIMIT", default=10)
 SIGN_UP_WINDOW = env.int("SIGN_UP_WINDOW", default=3600)
+# Reset links: requests per client address and window, and at most one mail per account per interval,
+# so the form cannot be used to flood someone's mailbox.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=10)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
+PASSWORD_RESET_INTERVAL = env.int("PASSWORD_RESET_INTERVAL", default=300)
 COMMITTED_DEMO_PASSWORD_ALLOWED = False
 # Certificate verifications per client address and window (seconds), counted across every web process.
 CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=20)

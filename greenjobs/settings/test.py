@@ -44,6 +44,7 @@ COMMITTED_DEMO_PASSWORD_ALLOWED = True
 # The cache outlives a test: the suite signs up far more often than a person could. The throttle's own
 # test sets a small limit.
 SIGN_UP_LIMIT = 100_000
+PASSWORD_RESET_LIMIT = 100_000
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 if POSTGRES_AVAILABLE:

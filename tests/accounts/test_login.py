@@ -216,12 +216,18 @@ def test_signing_out_by_get_is_refused(client):
 # --- password reset ---
 
 
-def test_a_forgotten_password_is_reset_through_the_e_mailed_link(client):
+def ask_reset(client, capture, email, **extra):
+    """Posts the reset form and runs what its commit queued (the mail task), as the worker would."""
+    with capture(execute=True):
+        return client.post(reverse("accounts:password_reset"), {"email": email}, **extra)
+
+
+def test_a_forgotten_password_is_reset_through_the_e_mailed_link(client, django_capture_on_commit_callbacks):
     # given
     applicant = ApplicantFactory(username="narges@example.ir", email="narges@example.ir")
 
     # when: the applicant asks for a link
-    response = client.post(reverse("accounts:password_reset"), {"email": "Narges@Example.ir"})
+    response = ask_reset(client, django_capture_on_commit_callbacks, "Narges@Example.ir")
 
     # then: one e-mail with a link
     assert response.status_code == 302
@@ -246,9 +252,9 @@ def test_a_forgotten_password_is_reset_through_the_e_mailed_link(client):
     assert log_in(client, "narges@example.ir", NEW_PASSWORD).status_code == 302
 
 
-def test_a_reset_link_works_only_once(client):
+def test_a_reset_link_works_only_once(client, django_capture_on_commit_callbacks):
     ApplicantFactory(username="narges@example.ir", email="narges@example.ir")
-    client.post(reverse("accounts:password_reset"), {"email": "narges@example.ir"})
+    ask_reset(client, django_capture_on_commit_callbacks, "narges@example.ir")
     path = RESET_PATH.search(mail.outbox[0].body).group(0)
     set_password_url = client.get(path, follow=True).redirect_chain[-1][0]
     client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -258,12 +264,84 @@ def test_a_reset_link_works_only_once(client):
     assert second_visit.context["validlink"] is False
 
 
-def test_asking_a_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(client):
-    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.ir"})
+def test_asking_a_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(
+    client, django_capture_on_commit_callbacks
+):
+    response = ask_reset(client, django_capture_on_commit_callbacks, "nobody@example.ir")
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
+
+
+def test_the_reset_mail_is_in_the_language_of_the_account_not_of_the_page(
+    client, django_capture_on_commit_callbacks
+):
+    ApplicantFactory(username="sara@example.ir", email="sara@example.ir", language="en")
+
+    ask_reset(client, django_capture_on_commit_callbacks, "sara@example.ir", HTTP_ACCEPT_LANGUAGE="fa")
+
+    [message] = mail.outbox
+    assert message.subject == "Green Jobs Qom: reset your password"
+    assert "Someone asked to reset the password" in message.body
+
+
+def test_a_second_request_within_minutes_does_not_send_a_second_mail_but_answers_the_same(
+    client, empty_cache, django_capture_on_commit_callbacks
+):
+    """Asking again and again cannot fill someone's mailbox; the page does not tell the asker either."""
+    ApplicantFactory(username="narges@example.ir", email="narges@example.ir")
+
+    first = ask_reset(client, django_capture_on_commit_callbacks, "narges@example.ir")
+    second = ask_reset(client, django_capture_on_commit_callbacks, "narges@example.ir")
+
+    assert first["Location"] == second["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1
+    empty_cache.clear()  # the interval is over
+    ask_reset(client, django_capture_on_commit_callbacks, "narges@example.ir")
+    assert len(mail.outbox) == 2
+
+
+def test_too_many_reset_requests_from_one_address_are_refused_with_a_message(
+    client, settings, empty_cache, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_RESET_LIMIT = 2
+    for number in range(2):
+        assert (
+            ask_reset(client, django_capture_on_commit_callbacks, f"x{number}@example.ir").status_code == 302
+        )
+
+    response = ask_reset(
+        client, django_capture_on_commit_callbacks, "x3@example.ir", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 429
+    assert "Too many reset requests from your connection" in response.content.decode()
+    assert 'value="x3@example.ir"' in response.content.decode()
+
+
+def test_the_reset_page_answers_at_once_when_the_mail_server_is_down_and_the_mail_is_retried(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The mail goes through the outbox and the worker; a dead SMTP server is the task's problem, retried
+    with back-off, and never the page's."""
+    from accounts import tasks
+    from greenjobs.outbox.models import OutboxMessage
+
+    ApplicantFactory(username="narges@example.ir", email="narges@example.ir")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("accounts:password_reset"), {"email": "narges@example.ir"})
+
+    assert response.status_code == 302
+    [message] = OutboxMessage.objects.filter(task_name="accounts.tasks.send_password_reset_email")
+    with pytest.raises(OSError):
+        tasks.send_password_reset_email(*message.args)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert tasks.send_password_reset_email(*message.args) == "sent"
+    assert len(mail.outbox) == 1
 
 
 # --- password change ---

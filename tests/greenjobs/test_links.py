@@ -66,12 +66,15 @@ def test_the_verification_mail_links_to_the_portal():
     assert set(kwargs) == {"uidb64", "token"}
 
 
-def test_the_password_reset_mail_links_to_the_portal_whatever_host_the_request_named(client):
+def test_the_password_reset_mail_links_to_the_portal_whatever_host_the_request_named(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(language="en")
 
-    response = client.post(
-        reverse("accounts:password_reset"), {"email": user.email}, HTTP_HOST="elsewhere.example"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": user.email}, HTTP_HOST="elsewhere.example"
+        )
 
     assert response.status_code == 302
     [message] = mail.outbox

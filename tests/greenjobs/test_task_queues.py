@@ -42,6 +42,7 @@ def kind_queues(settings):
     [
         ("accounts.tasks.send_verification_email", "email"),
         ("accounts.tasks.send_account_exists_notice", "email"),
+        ("accounts.tasks.send_password_reset_email", "email"),
         ("incentives.tasks.send_application_event_email", "email"),
         ("programs.tasks.send_registration_event_email", "email"),
         ("training.tasks.send_promotion_email", "email"),
