@@ -1,8 +1,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from greenjobs.mail import retry_countdown
-from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from greenjobs.outbox.services import send_once
 
 from . import emails, services
 
@@ -15,14 +14,7 @@ def send_verification_email(self, user_id: int) -> str:
         return "skipped"
     # One mail per task, however often its message is delivered (the id stays the same).
     key = f"accounts:verification-mail:{self.request.id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
-    try:
-        emails.send_verification(user)
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(self, key=key, send=lambda: emails.send_verification(user))
 
 
 @shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
@@ -32,14 +24,7 @@ def send_account_exists_notice(self, user_id: int) -> str:
         return "skipped"
     # One mail per task, however often its message is delivered (the id stays the same).
     key = f"accounts:account-exists-mail:{self.request.id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
-    try:
-        emails.send_account_exists(user)
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(self, key=key, send=lambda: emails.send_account_exists(user))
 
 
 @shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
@@ -49,14 +34,7 @@ def send_password_reset_email(self, user_id: int) -> str:
         return "skipped"
     # One mail per task, however often its message is delivered (the id stays the same).
     key = f"accounts:password-reset-mail:{self.request.id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
-    try:
-        emails.send_password_reset(user)
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(self, key=key, send=lambda: emails.send_password_reset(user))
 
 
 @shared_task(time_limit=300, soft_time_limit=240)

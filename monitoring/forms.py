@@ -4,9 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs import uploads
-from greenjobs.formats import format_number
 from greenjobs.forms import BootstrapFormMixin, JalaliDateField, LocalDecimalField
-from greenjobs.spreadsheets import check_size
 from greenjobs.text import fold_digits
 from incentives.models import LoanScheme
 from programs.models import County, GreenOccupation
@@ -20,7 +18,6 @@ from .models import (
     Flag,
     RoundStatus,
 )
-from .services.imports import MAX_ROWS, max_upload_bytes
 
 
 class QueueFilterForm(BootstrapFormMixin, forms.Form):
@@ -160,24 +157,3 @@ class VisitRecordForm(BootstrapFormMixin, forms.Form):
 
     def checklist_fields(self):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
-
-
-ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class InsuranceUploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Insurance list"),
-        widget=forms.FileInput(attrs={"accept": ACCEPT, "data-testid": "import-file"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "CSV (UTF-8) or Excel (.xlsx), at most %(megabytes)s MB and %(rows)s rows."
-        ) % {"megabytes": format_number(max_upload_bytes() // (1024 * 1024)), "rows": format_number(MAX_ROWS)}
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        check_size(uploaded, max_upload_bytes())
-        return uploaded

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenjobs import notes
-from greenjobs.jobs import Job
+from greenjobs.file_imports.models import FileImportJob
 from greenjobs.validators import validate_national_id
 
 from .validators import validate_workshop_code
@@ -376,40 +376,16 @@ class VisitPhoto(models.Model):
         return self.original_name
 
 
-class InsuranceImport(Job):
+class InsuranceImport(FileImportJob):
     """An import of the insurance organisation's monthly workshop lists, run in the background."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Imported")
-        FAILED = "failed", _("Failed")
-
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    original_name = models.CharField(max_length=200)
-    stored_name = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     lists_count = models.PositiveIntegerField(default=0)
     records_count = models.PositiveIntegerField(default=0)
     rounds_verified = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
 
-    class Meta(Job.Meta):
-        ordering = ["-requested_at"]
+    class Meta(FileImportJob.Meta):
         verbose_name = _("insurance list import")
         verbose_name_plural = _("insurance list imports")
-
-    def __str__(self):
-        return f"{self.original_name} · {self.get_status_display()}"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
 
 
 class InsuranceList(models.Model):

@@ -1,7 +1,6 @@
 from celery import shared_task
 
-from greenjobs.mail import retry_countdown
-from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from greenjobs.outbox.services import send_once
 from notifications.selectors import EMAIL, wants
 
 from . import emails, notices
@@ -11,10 +10,6 @@ from .services import imports, rounds
 
 @shared_task(bind=True, max_retries=5, time_limit=60, soft_time_limit=50, queue_kind="email")
 def send_round_event_email(self, event_id: int) -> str:
-    # A re-delivered task (the worker died after sending) must not mail the applicant twice.
-    key = f"monitoring:event-mail:{event_id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
     event = (
         RoundEvent.objects.select_related("round__loan__applicant", "round__loan__scheme")
         .filter(pk=event_id)
@@ -24,14 +19,10 @@ def send_round_event_email(self, event_id: int) -> str:
         return "gone"
     # The applicant may have chosen not to get this kind of news by e-mail (the inbox still has it).
     if not wants(user_id=event.round.loan.applicant_id, kind_code=notices.kind_of(event), channel=EMAIL):
-        sent_mail_release(key=key)
         return "not wanted"
-    try:
-        emails.send_round_event(event)
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    # A re-delivered task (the worker died after sending) must not mail the applicant twice.
+    key = f"monitoring:event-mail:{event_id}"
+    return send_once(self, key=key, send=lambda: emails.send_round_event(event))
 
 
 @shared_task(time_limit=30 * 60, soft_time_limit=29 * 60, acks_late=True, queue_kind="imports")

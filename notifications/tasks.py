@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 
 from greenjobs.links import absolute_reverse
 from greenjobs.mail import render_subject, retry_countdown
-from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from greenjobs.outbox.services import send_once, sent_mail_claim, sent_mail_release
 
 from . import reminders, selectors, sms
 from .models import Notification
@@ -72,8 +72,6 @@ def send_notification_email(self, notification_id: int) -> str:
     if not selectors.wants(user_id=person.pk, kind_code=notification.kind, channel=selectors.EMAIL):
         return "not wanted"
     key = f"notifications:email:{notification_id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
     with translation.override(person.language or "fa"):
         context = {
             "person": person,
@@ -83,12 +81,9 @@ def send_notification_email(self, notification_id: int) -> str:
         }
         subject = render_subject("notifications/email/notice_subject.txt", context)
         body = render_to_string("notifications/email/notice_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(
+        self, key=key, send=lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    )
 
 
 @shared_task(time_limit=600, soft_time_limit=570)

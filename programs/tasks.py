@@ -1,7 +1,6 @@
 from celery import shared_task
 
-from greenjobs.mail import retry_countdown
-from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from greenjobs.outbox.services import send_once
 from notifications.selectors import EMAIL, wants
 
 from . import emails, notices
@@ -20,14 +19,7 @@ def send_registration_event_email(self, event_id: int) -> str:
     if not wants(user_id=event.business.owner_id, kind_code=kind, channel=EMAIL):
         return "not wanted"
     key = f"programs:event-mail:{event_id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
-    try:
-        emails.send_registration_event(event)
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(self, key=key, send=lambda: emails.send_registration_event(event))
 
 
 @shared_task(time_limit=600, soft_time_limit=570)

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from greenjobs.links import absolute_reverse
-from greenjobs.mail import render_subject, retry_countdown
-from greenjobs.outbox.services import sent_mail_claim, sent_mail_release
+from greenjobs.mail import render_subject
+from greenjobs.outbox.services import send_once
 from notifications.selectors import EMAIL, wants
 
 from . import notices
@@ -34,8 +34,6 @@ def send_promotion_email(self, enrolment_id: int) -> str:
     # The task's id is the same on every delivery of one promotion: a worker that died after sending
     # must not mail the trainee again when the message comes back.
     key = f"training:promotion-mail:{self.request.id}"
-    if not sent_mail_claim(key=key):
-        return "duplicate"
     with translation.override(enrolment.person.language or "fa"):
         context = {
             "enrolment": enrolment,
@@ -44,9 +42,8 @@ def send_promotion_email(self, enrolment_id: int) -> str:
         }
         subject = render_subject("training/email/promoted_subject.txt", context)
         body = render_to_string("training/email/promoted_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enrolment.person.email])
-    except OSError as exc:
-        sent_mail_release(key=key)
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    return "sent"
+    return send_once(
+        self,
+        key=key,
+        send=lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enrolment.person.email]),
+    )

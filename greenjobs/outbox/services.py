@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from greenjobs.mail import retry_countdown
 from greenjobs.observability.context import current_request_id, request_context
 
 from .models import OutboxMessage, SentMail
@@ -134,6 +135,22 @@ def sent_mail_claim(*, key: str) -> bool:
 def sent_mail_release(*, key: str) -> None:
     """Forgets a claim whose mail could not go out, so the task's retry sends it."""
     SentMail.objects.filter(key=key).delete()
+
+
+def send_once(task, *, key: str, send, retry_on: tuple = (OSError,)) -> str:
+    """Calls `send()` for the message named `key` once, however often the bound Celery `task` is delivered.
+
+    "duplicate" when it was sent (or claimed) before, "sent" once it went out. A failure of a kind in
+    `retry_on` (a mail server that does not answer) forgets the claim and retries the task with back-off.
+    """
+    if not sent_mail_claim(key=key):
+        return "duplicate"
+    try:
+        send()
+    except retry_on as exc:
+        sent_mail_release(key=key)
+        raise task.retry(exc=exc, countdown=retry_countdown(task.request.retries)) from exc
+    return "sent"
 
 
 def sent_mail_prune(*, now=None) -> int:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenjobs import notes
 from greenjobs.bilingual import Bilingual
-from greenjobs.jobs import Job
+from greenjobs.file_imports.models import FileImportJob
 from greenjobs.text import search_key
 from greenjobs.validators import validate_business_id, validate_national_id
 
@@ -502,40 +502,12 @@ class AssessmentItem(models.Model):
         return (self.reduction * 100 / self.baseline).quantize(Decimal("0.1"))
 
 
-class ImportJob(Job):
+class ImportJob(FileImportJob):
     """A bulk import of existing registrations from a spreadsheet, run in the background."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Imported")
-        FAILED = "failed", _("Failed")
-
-    # Always someone's: the uploader's rights are checked again when the job runs.
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    original_name = models.CharField(max_length=200)
-    stored_name = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
 
-    class Meta(Job.Meta):
-        ordering = ["-requested_at"]
+    class Meta(FileImportJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
-
-    def __str__(self):
-        return f"{self.original_name} · {self.get_status_display()}"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        return self.rows_percent(self.processed_rows)
-
-    def rows_percent(self, done: int) -> int:
-        return int(done * 100 / self.total_rows) if self.total_rows else 0

@@ -49,6 +49,8 @@ CONSTRUCTOR_ARGUMENTS = {
     ],
     "enrolment_ids": lambda: [1, 2],
     "rows": lambda: (),
+    "max_bytes": lambda: 10 * 1024 * 1024,
+    "max_rows": lambda: 1000,
 }
 
 

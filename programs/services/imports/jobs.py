@@ -1,31 +1,20 @@
-"""The registry import's job: a dry run, then a job row that a Celery task runs to its end.
+"""The registry import as a kind of the shared spreadsheet import (greenjobs.file_imports): a dry run,
+then a job row that a Celery task runs to its end.
 
 The whole file is checked again when the job runs, and written in one transaction: one bad row, or
 someone registering one of the businesses meanwhile, and nothing is imported.
 """
 
 import datetime
-import hashlib
-import logging
-import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Kind
-from greenjobs import uploads
-from greenjobs.exceptions import DomainError
-from greenjobs.formats import format_number
-from greenjobs.jobs import progress_beside, serialise_runs
-from greenjobs.outbox.services import enqueue
-from greenjobs.spreadsheets import check_size
+from greenjobs.file_imports.jobs import MAX_REPORTED_ERRORS, ImportKind, check_file, create_job, run_job
+from greenjobs.jobs import progress_beside
 
 from ... import notes
 from ...models import Business, GreenJob, ImportJob, RegistrationEvent, RegistrationStatus
@@ -34,11 +23,7 @@ from ..denormalised import COUNTED_STATUSES
 from .checks import validate_rows
 from .columns import max_upload_bytes, parse_file
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
-
-# Beyond this many problems the report stops listing them: the file needs fixing at its source anyway.
-MAX_REPORTED_ERRORS = 500
 # Rows written between two updates of the progress on the job's row.
 PROGRESS_EVERY = 10
 
@@ -56,127 +41,11 @@ class ImportReport:
         return not self.error_count
 
 
-def _require_importer(actor) -> None:
-    if actor is None or not actor.is_authenticated or not can_import(actor):
-        raise DomainError(
-            _("Only officers and managers of the environment directorate import registrations."),
-            code="forbidden",
-            status_code=403,
-        )
-
-
-def import_dry_run(*, actor, uploaded) -> ImportReport:
-    """Checks a file exactly as the import would, and writes nothing."""
-    _require_importer(actor)
-    check_size(uploaded, max_upload_bytes())
-    rows = parse_file(uploaded, uploaded.name)
-    clean_rows, errors = validate_rows(rows)
-    skipped = sum(row["skip"] for row in clean_rows)
-    return ImportReport(
-        total_rows=len(rows),
-        create_count=0 if errors else len(clean_rows) - skipped,
-        skip_count=0 if errors else skipped,
-        errors=errors[:MAX_REPORTED_ERRORS],
-        error_count=len(errors),
-    )
-
-
-def import_create_job(*, actor, uploaded) -> ImportJob:
-    """Stores the file privately and queues its import; rows are checked again when the job runs."""
-    _require_importer(actor)
-    check_size(uploaded, max_upload_bytes())
-    rows = parse_file(uploaded, uploaded.name)  # a file that is no spreadsheet is refused here and now
-    extension = Path(uploaded.name).suffix.lower()
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    stored_name = uploads.private_storage().save(f"imports/{uuid.uuid4().hex}{extension}", uploaded)
-    try:
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                requested_by=actor, original_name=uploads.clean_file_name(uploaded.name),
-                stored_name=stored_name,
-                sha256=digest.hexdigest(), total_rows=len(rows),
-            )  # fmt: skip
-            enqueue("programs.tasks.run_import", job.pk)
-    except Exception:
-        uploads.private_storage().delete(stored_name)
-        raise
-    return job
-
-
-def _fail(job_id: int, *, message: str, errors: list | None = None) -> str:
-    with transaction.atomic():
-        serialise_runs(ImportJob, job_id)
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == ImportJob.Status.SUCCEEDED:
-            return str(job.status)
-        job.fail(message, errors=(errors or [])[:MAX_REPORTED_ERRORS], processed_rows=0, progress=0)
-    return str(job.status)
-
-
-def _claim(job_id: int) -> ImportJob | None:
-    """Marks the job running, or returns None when it has already finished (a repeated delivery)."""
-    with transaction.atomic():
-        serialise_runs(ImportJob, job_id)
-        job = ImportJob.objects.select_for_update().select_related("requested_by").filter(pk=job_id).first()
-        if job is None or job.is_finished:
-            return None
-        # Counted from nothing again: a delivery whose worker died may have left some progress behind.
-        job.start(message=_("Checking the rows…"), processed_rows=0)
-    return job
-
-
-def import_run(*, job_id: int) -> str:
-    """Runs one import job to its end; safe to call again for the same job. Returns the job's status."""
-    job = _claim(job_id)
-    if job is None:
-        status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        return status or "missing"
-    with translation.override(job.requested_by.language or settings.LANGUAGE_CODE):
-        try:
-            if not can_import(job.requested_by):
-                return _fail(job_id, message=_("The person who uploaded this file may no longer import."))
-            with uploads.private_storage().open(job.stored_name, "rb") as fileobj:
-                rows = parse_file(fileobj, job.original_name)
-            clean_rows, errors = validate_rows(rows)
-            if errors:
-                message = ngettext(
-                    "One problem was found; nothing was imported. Correct the file and try again.",
-                    "%(count)s problems were found; nothing was imported. Correct the file and try again.",
-                    len(errors),
-                ) % {"count": format_number(len(errors))}
-                return _fail(job_id, errors=errors, message=message)
-            job.advance(0, total_rows=len(rows), message=_("Importing…"))
-            reason = notes.imported_from(name=job.original_name)
-            return _write_rows(job_id, clean_rows, reason=reason)
-        except ValidationError as exc:
-            return _fail(job_id, message=" ".join(exc.messages))
-        except IntegrityError:
-            return _fail(
-                job_id,
-                message=_(
-                    "Someone registered one of these businesses or owners while the import ran; nothing was "
-                    "imported. Run the import again: rows already in the registry will be skipped."
-                ),
-            )
-        except Exception:
-            logger.exception("import job %s failed", job_id)
-            return _fail(
-                job_id, message=_("The import stopped on an unexpected error; nothing was imported.")
-            )
-
-
-@transaction.atomic
-def _write_rows(job_id: int, clean_rows: list[dict], *, reason: str) -> str:
-    """Writes every row in one transaction, which also keeps two deliveries of the task from importing
-    twice; the job's row stays unlocked meanwhile, so its progress is written there as the rows go in."""
-    serialise_runs(ImportJob, job_id)
-    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
-    if job.status != ImportJob.Status.RUNNING:
-        return str(job.status)  # another delivery of the task finished it while this one was checking
+def _write_rows(job: ImportJob, clean_rows: list[dict]) -> None:
+    """Writes every row inside the import's transaction; the job's row stays unlocked meanwhile, so its
+    progress is written there as the rows go in."""
     now = timezone.now()
+    reason = notes.imported_from(name=job.original_name)
     owners: dict[str, int] = {}
     created = skipped = 0
     with progress_beside(job) as advance:
@@ -196,7 +65,46 @@ def _write_rows(job_id: int, clean_rows: list[dict], *, reason: str) -> str:
         processed_rows=len(clean_rows), total_rows=len(clean_rows), created_count=created,
         skipped_count=skipped, errors=[],
     )  # fmt: skip
-    return str(job.status)
+
+
+KIND = ImportKind(
+    model=ImportJob,
+    task="programs.tasks.run_import",
+    folder="imports",
+    may_import=can_import,
+    forbidden=gettext_lazy("Only officers and managers of the environment directorate import registrations."),
+    parse=parse_file,
+    validate=validate_rows,
+    write=_write_rows,
+    max_upload_bytes=max_upload_bytes,
+    conflict=gettext_lazy(
+        "Someone registered one of these businesses or owners while the import ran; nothing was "
+        "imported. Run the import again: rows already in the registry will be skipped."
+    ),
+)
+
+
+def import_dry_run(*, actor, uploaded) -> ImportReport:
+    """Checks a file exactly as the import would, and writes nothing."""
+    rows, clean_rows, errors = check_file(KIND, actor=actor, uploaded=uploaded)
+    skipped = sum(row["skip"] for row in clean_rows)
+    return ImportReport(
+        total_rows=len(rows),
+        create_count=0 if errors else len(clean_rows) - skipped,
+        skip_count=0 if errors else skipped,
+        errors=errors[:MAX_REPORTED_ERRORS],
+        error_count=len(errors),
+    )
+
+
+def import_create_job(*, actor, uploaded) -> ImportJob:
+    """Stores the file privately and queues its import; rows are checked again when the job runs."""
+    return create_job(KIND, actor=actor, uploaded=uploaded)
+
+
+def import_run(*, job_id: int) -> str:
+    """Runs one import job to its end; safe to call again for the same job. Returns the job's status."""
+    return run_job(KIND, job_id=job_id)
 
 
 def _create_applicant_account(*, national_id, first_name, last_name, mobile, email, username, user_id=None):

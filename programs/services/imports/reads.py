@@ -1,5 +1,7 @@
 """Reads for the registry import's pages."""
 
+from greenjobs.file_imports.jobs import describe_errors as describe_with
+
 from ...models import ImportJob
 from ...permissions import is_doe
 from .columns import COLUMNS_BY_KEY
@@ -14,8 +16,4 @@ def import_jobs_for(user):
 
 def describe_errors(errors: list[dict]) -> list[dict]:
     """The problems with each column's Persian header beside its key, for the error tables."""
-    described = []
-    for error in errors:
-        column = COLUMNS_BY_KEY.get(error.get("column"))
-        described.append({**error, "header_fa": column.header_fa if column else ""})
-    return described
+    return describe_with(errors, COLUMNS_BY_KEY)
