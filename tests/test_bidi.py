@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.factories import (
     ApplicantFactory,
+    BusinessDocumentFactory,
     BusinessFactory,
     SessionFactory,
     TrainingCentreFactory,
@@ -72,6 +73,25 @@ def test_a_latin_name_in_the_welcome_sentence_is_isolated(client):
 
     # The Persian sentence puts the name first: "Narges Ahmadi، خوش آمدید".
     assert "<bdi>Narges Ahmadi</bdi>، خوش آمدید" in page
+
+
+@pytest.mark.usefixtures("private_media")
+def test_a_file_name_reads_left_to_right_before_the_persian_words_after_it(client):
+    document = BusinessDocumentFactory(original_name="2024 licence.pdf")
+
+    page = persian_page(
+        client, document.business.owner, reverse("programs:business_detail", args=[document.business.pk])
+    )
+
+    assert '<bdi dir="ltr">2024 licence.pdf</bdi></a>' in page
+
+
+def test_a_loan_reference_in_the_dashboard_list_reads_left_to_right(client):
+    application = loan_draft()
+
+    page = persian_page(client, application.applicant, reverse("measurement:applicant_dashboard"))
+
+    assert f'<bdi class="identifier" dir="ltr">{application.reference}</bdi> · ' in page
 
 
 @pytest.mark.usefixtures("private_media")
