@@ -34,6 +34,15 @@ def identifier(value):
 
 
 @register.filter
+def isolate(value):
+    """A name someone typed (a person, a business, a centre) set inside a sentence: in a <bdi>, so a name
+    in Latin letters or starting with digits does not reorder the Persian words around it (WCAG 1.3.2)."""
+    if value in (None, ""):
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
 def number(value):
     """A grouped whole number in the reader's digits."""
     return formats.format_number(value, 0)

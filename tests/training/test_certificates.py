@@ -307,7 +307,7 @@ def test_a_valid_code_shows_the_masked_holder_course_standard_and_date(agencies,
     assert response.templates[0].name == "training/certificates/verify.html"
     block = result_block(response)
     assert 'data-status="valid"' in block
-    assert '<dd class="col-sm-8" data-testid="masked-name">ر*** ن*****</dd>' in block
+    assert '<dd class="col-sm-8" data-testid="masked-name"><bdi>ر*** ن*****</bdi></dd>' in block
     assert "رحیم" not in block and "نوروزی" not in block
     assert COURSE_FA in block
     assert certificate.enrolment.session.course.standard_code in block
