@@ -114,6 +114,38 @@ def _refusal(request, exc, form=None):
             messages.error(request, message)
 
 
+def _write_form(request, pk, form, write, *, done, anchor, **page):
+    """For a valid form, `write(cleaned_data)`, a message `done` and back to the round's `anchor`; else the
+    round's page again with the form and its errors, nothing written."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _refusal(request, exc, form)
+        else:
+            messages.success(request, done)
+            return _back(pk, anchor)
+    return round_page(request, pk, **page)
+
+
+def _write(request, pk, write, *, anchor="", done=None):
+    """`write()`, its refusal as a message, and back to the round's `anchor` in either case."""
+    try:
+        write()
+    except (DomainError, ValidationError) as exc:
+        _refusal(request, exc)
+    else:
+        if done:
+            messages.success(request, done)
+    return _back(pk, anchor)
+
+
+def _expected_status(request):
+    """The status the page showed, for the service's staleness check; anything unknown counts as none."""
+    expected = request.POST.get("expected_status") or None
+    return expected if expected in RoundStatus.values else None
+
+
 # --- the applicant's report -------------------------------------------------------------------------------
 
 
@@ -129,26 +161,21 @@ def _own_round(request, pk):
 def workshop_add(request, pk):
     _own_round(request, pk)
     form = WorkshopForm(request.POST)
-    if form.is_valid():
-        try:
-            rounds.workshop_add(round_id=pk, actor=request.user, code=form.cleaned_data["code"])
-        except (ValidationError, DomainError) as exc:
-            _refusal(request, exc, form)
-        else:
-            messages.success(request, _("The workshop is added."))
-            return _back(pk, "#report")
-    return round_page(request, pk, workshop_form=form)
+    return _write_form(
+        request, pk, form,
+        lambda data: rounds.workshop_add(round_id=pk, actor=request.user, code=data["code"]),
+        done=_("The workshop is added."), anchor="#report", workshop_form=form,
+    )  # fmt: skip
 
 
 @role_required("applicant")
 @require_POST
 def workshop_remove(request, pk, workshop_id):
     _own_round(request, pk)
-    try:
-        rounds.workshop_remove(round_id=pk, actor=request.user, workshop_id=workshop_id)
-    except DomainError as exc:
-        _refusal(request, exc)
-    return _back(pk, "#report")
+    return _write(
+        request, pk, lambda: rounds.workshop_remove(round_id=pk, actor=request.user, workshop_id=workshop_id),
+        anchor="#report",
+    )  # fmt: skip
 
 
 @role_required("applicant")
@@ -156,26 +183,20 @@ def workshop_remove(request, pk, workshop_id):
 def employee_add(request, pk):
     _own_round(request, pk)
     form = EmployeeForm(request.POST)
-    if form.is_valid():
-        try:
-            rounds.employee_add(round_id=pk, actor=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _refusal(request, exc, form)
-        else:
-            messages.success(request, _("The person is added to the report."))
-            return _back(pk, "#report")
-    return round_page(request, pk, employee_form=form)
+    return _write_form(
+        request, pk, form, lambda data: rounds.employee_add(round_id=pk, actor=request.user, **data),
+        done=_("The person is added to the report."), anchor="#report", employee_form=form,
+    )  # fmt: skip
 
 
 @role_required("applicant")
 @require_POST
 def employee_remove(request, pk, employee_id):
     _own_round(request, pk)
-    try:
-        rounds.employee_remove(round_id=pk, actor=request.user, employee_id=employee_id)
-    except DomainError as exc:
-        _refusal(request, exc)
-    return _back(pk, "#report")
+    return _write(
+        request, pk, lambda: rounds.employee_remove(round_id=pk, actor=request.user, employee_id=employee_id),
+        anchor="#report",
+    )  # fmt: skip
 
 
 @role_required("applicant")
@@ -205,11 +226,10 @@ def document_upload(request, pk):
 @require_POST
 def document_delete(request, pk, document_id):
     _own_round(request, pk)
-    try:
-        rounds.document_delete(round_id=pk, actor=request.user, document_id=document_id)
-    except DomainError as exc:
-        _refusal(request, exc)
-    return _back(pk, "#evidence")
+    return _write(
+        request, pk, lambda: rounds.document_delete(round_id=pk, actor=request.user, document_id=document_id),
+        anchor="#evidence",
+    )  # fmt: skip
 
 
 def document_download(request, pk, document_id):
@@ -229,16 +249,11 @@ def document_download(request, pk, document_id):
 @require_POST
 def report(request, pk):
     _own_round(request, pk)
-    expected = request.POST.get("expected_status") or None
-    if expected not in (None, *RoundStatus.values):
-        expected = None
-    try:
-        rounds.round_report(round_id=pk, actor=request.user, expected_status=expected)
-    except (DomainError, ValidationError) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("Your report is sent. MCLS checks it against the insurance lists."))
-    return _back(pk)
+    expected = _expected_status(request)
+    return _write(
+        request, pk, lambda: rounds.round_report(round_id=pk, actor=request.user, expected_status=expected),
+        done=_("Your report is sent. MCLS checks it against the insurance lists."),
+    )  # fmt: skip
 
 
 # --- MCLS: verification and decisions ----------------------------------------------------------------------
@@ -250,16 +265,11 @@ def verify(request, pk):
     _visible_or_404(request, pk)
     if not permissions.can_verify(request.user):
         raise PermissionDenied
-    expected = request.POST.get("expected_status") or None
-    if expected not in (None, *RoundStatus.values):
-        expected = None
-    try:
-        round_verify(round_id=pk, actor=request.user, expected_status=expected)
-    except (DomainError, ValidationError) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("The report was checked against the insurance lists."))
-    return _back(pk, "#verification")
+    expected = _expected_status(request)
+    return _write(
+        request, pk, lambda: round_verify(round_id=pk, actor=request.user, expected_status=expected),
+        done=_("The report was checked against the insurance lists."), anchor="#verification",
+    )  # fmt: skip
 
 
 @login_required
@@ -269,17 +279,13 @@ def decide(request, pk):
     if not permissions.can_decide(request.user):
         raise PermissionDenied
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["expected_status"] = data.get("expected_status") or None
-        try:
-            decisions.round_decide(round_id=pk, actor=request.user, **data)
-        except (ValidationError, DomainError) as exc:
-            _refusal(request, exc, form)
-        else:
-            messages.success(request, _("The decision is recorded and the applicant is told."))
-            return _back(pk, "#decisions")
-    return round_page(request, pk, decision_form=form)
+
+    def decide(data):
+        data = {**data, "expected_status": data.get("expected_status") or None}
+        decisions.round_decide(round_id=pk, actor=request.user, **data)
+
+    done = _("The decision is recorded and the applicant is told.")
+    return _write_form(request, pk, form, decide, done=done, anchor="#decisions", decision_form=form)
 
 
 # --- site visits ------------------------------------------------------------------------------------------
@@ -292,15 +298,11 @@ def visit_plan(request, pk):
     if not permissions.can_visit(request.user):
         raise PermissionDenied
     form = VisitPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            visits.visit_plan(round_id=pk, actor=request.user, due_on=form.cleaned_data["due_on"])
-        except (ValidationError, DomainError) as exc:
-            _refusal(request, exc, form)
-        else:
-            messages.success(request, _("The visit is planned."))
-            return _back(pk, "#visits")
-    return round_page(request, pk, visit_plan_form=form)
+    return _write_form(
+        request, pk, form,
+        lambda data: visits.visit_plan(round_id=pk, actor=request.user, due_on=data["due_on"]),
+        done=_("The visit is planned."), anchor="#visits", visit_plan_form=form,
+    )  # fmt: skip
 
 
 @login_required
@@ -312,19 +314,17 @@ def visit_record(request, pk, visit_id):
     if not any(visit.pk == visit_id for visit in round_.visits.all()):
         raise Http404
     form = VisitRecordForm(request.POST, request.FILES, auto_id=f"id_visit_{visit_id}_%s")
-    if form.is_valid():
-        try:
-            visits.visit_record(
-                visit_id=visit_id, actor=request.user, visited_on=form.cleaned_data["visited_on"],
-                checklist=form.checklist(), findings=form.cleaned_data["findings"],
-                photos=form.cleaned_data["photos"],
-            )  # fmt: skip
-        except (ValidationError, DomainError) as exc:
-            _refusal(request, exc, form)
-        else:
-            messages.success(request, _("The visit is recorded."))
-            return _back(pk, "#visits")
-    return round_page(request, pk, visit_record_form=form, visit_record_for=visit_id)
+
+    def record(data):
+        visits.visit_record(
+            visit_id=visit_id, actor=request.user, visited_on=data["visited_on"], checklist=form.checklist(),
+            findings=data["findings"], photos=data["photos"],
+        )  # fmt: skip
+
+    return _write_form(
+        request, pk, form, record, done=_("The visit is recorded."), anchor="#visits",
+        visit_record_form=form, visit_record_for=visit_id,
+    )  # fmt: skip
 
 
 def photo_download(request, pk, photo_id):
