@@ -38,6 +38,18 @@ class ImportPages:
     upload_label: str | Promise = ""
     recent_jobs: int = 20
 
+    @classmethod
+    def of(cls, service, **options) -> "ImportPages":
+        """The pages of an app's import module, which names its functions and schema the same way as
+        programs' and monitoring's: import_dry_run, import_create_job, import_jobs_for, describe_errors,
+        COLUMNS, MAX_ROWS, max_upload_bytes, template_rows."""
+        return cls(
+            dry_run=service.import_dry_run, create_job=service.import_create_job,
+            jobs_for=service.import_jobs_for, describe_errors=service.describe_errors,
+            columns=service.COLUMNS, max_rows=service.MAX_ROWS, max_upload_bytes=service.max_upload_bytes,
+            template_rows=service.template_rows, **options,
+        )  # fmt: skip
+
     def list(self, request):
         form = SpreadsheetUploadForm(
             request.POST or None, request.FILES or None,
