@@ -394,11 +394,13 @@ class InsuranceList(models.Model):
     workshop_code = models.CharField(_("insurance workshop code"), max_length=10)
     month = models.DateField(_("month"))
     source = models.ForeignKey(InsuranceImport, on_delete=models.PROTECT, related_name="lists")
-    people = models.PositiveIntegerField(default=0)
-    imported_at = models.DateTimeField(default=timezone.now)
+    people = models.PositiveIntegerField(_("people on the list"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
 
     class Meta:
         ordering = ["-month", "workshop_code"]
+        verbose_name = _("insurance list")
+        verbose_name_plural = _("insurance lists")
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop_code", "month"], name="monitoring_one_list_per_workshop_month"
