@@ -5,6 +5,9 @@ to dodge a cycle is still a cycle. Migrations are left out: they are frozen hist
 """
 
 import ast
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,11 +98,28 @@ def read_imports(sources: dict[str, tuple[bool, str]]) -> list[Import]:
     imports = []
     for module, (is_package, source) in sources.items():
         lines = source.splitlines()
-        for node, in_function in _import_nodes(ast.parse(source)):
+        for node, in_function in _import_nodes(_parse(source)):
             commented = _has_comment(lines, node.lineno)
             for target in _targets(node, module, is_package, sources):
                 imports.append(Import(module, target, node.lineno, in_function, commented))
     return imports
+
+
+def _parse(source: str) -> ast.AST:
+    """ast.parse, or the same tree parsed by a fresh interpreter when this one refuses with SystemError.
+
+    CPython 3.11.7 keeps the AST builder's recursion count in interpreter-wide state (gh-106905, fixed in
+    later releases): a parse in another thread of the test process, or one that failed earlier, can
+    leave it off, and a correct file is then refused with "AST constructor recursion depth mismatch".
+    """
+    try:
+        return ast.parse(source)
+    except SystemError:
+        parser = "import ast, pickle, sys; sys.stdout.buffer.write(pickle.dumps(ast.parse(sys.stdin.read())))"
+        done = subprocess.run(  # noqa: S603 (our own interpreter and code)
+            [sys.executable, "-c", parser], input=source.encode(), capture_output=True, check=True, timeout=60
+        )
+        return pickle.loads(done.stdout)  # noqa: S301 (written by the line above)
 
 
 def _import_nodes(tree: ast.AST, in_function: bool = False):
